@@ -1,0 +1,127 @@
+// The small interfaces every database engine implements. The pipeline talks to sources and
+// targets only through these, so a third engine is one new folder under endpoints/.
+//
+// Threading: one object = one connection = one thread at a time. Objects are created by the
+// factory functions at the bottom and owned by the caller (unique_ptr).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "engine/catalog/schema.h"
+#include "engine/common/secret.h"
+#include "engine/common/status.h"
+#include "engine/endpoints/row_batch.h"
+
+namespace switchyard::endpoints {
+
+enum class SslMode { kNone, kRequire, kVerifyCa, kVerifyFull };
+
+struct ConnectionParams {
+  catalog::Engine engine = catalog::Engine::kPostgres;
+  std::string host = "127.0.0.1";
+  int port = 0;
+  std::string database;  // PostgreSQL: database to connect to; MySQL: default database (may be empty)
+  std::string user;
+  Secret password;       // empty: let the client library find it (~/.pgpass, option files)
+  SslMode ssl_mode = SslMode::kNone;
+  std::string ssl_root_cert;      // CA file for verify-ca / verify-full
+  std::string application_name = "switchyard";
+
+  // "postgres://user@host:port/db" style text for messages; never includes the password.
+  std::string Describe() const;
+};
+
+using SqlRow = std::vector<std::optional<std::string>>;
+
+// A plain SQL connection: DDL, small queries, transaction control.
+class SqlSession {
+ public:
+  virtual ~SqlSession() = default;
+  virtual catalog::Engine engine() const = 0;
+  // Runs one statement (or, for MySQL, one statement per call) and discards any result.
+  virtual Status Execute(const std::string& sql) = 0;
+  // Runs a query and returns every row as text (NULL = nullopt). For small results only.
+  virtual Result<std::vector<SqlRow>> Query(const std::string& sql) = 0;
+  // Quotes an identifier for this engine: "a""b" for PostgreSQL, `a``b` for MySQL.
+  virtual std::string QuoteIdentifier(const std::string& name) const = 0;
+  // Quotes a literal with the client library's escaping for this connection.
+  virtual std::string QuoteLiteral(const std::string& value) const = 0;
+  // Server version as text, for messages and feature checks.
+  virtual std::string ServerVersion() const = 0;
+};
+
+// Reads table definitions from the source catalog.
+class CatalogReader {
+ public:
+  virtual ~CatalogReader() = default;
+  using TableFilter = std::function<bool(const std::string& schema, const std::string& table)>;
+  // Every base table (not views) whose (schema, table) passes `filter`, with columns in ordinal
+  // order, primary key, secondary indexes, foreign keys, comments and size estimates.
+  // System schemas (pg_catalog, information_schema, mysql, performance_schema, sys) are never
+  // returned.
+  virtual Result<std::vector<catalog::Table>> ReadTables(const TableFilter& filter) = 0;
+};
+
+// What one snapshot read returns: the listed expressions over one table, optionally filtered.
+struct ReadSpec {
+  std::string schema;                     // unquoted source schema / database
+  std::string table;                      // unquoted source table
+  std::vector<std::string> select_exprs;  // SQL in the source dialect, identifiers already quoted
+  std::string where;                      // SQL condition in the source dialect; empty = all rows
+  size_t batch_rows = 10000;              // rows per RowBatch handed to the sink
+  size_t batch_bytes = 8 << 20;           // or bytes per batch, whichever comes first
+};
+
+// Receives batches from a reader. Consume() may keep nothing from `batch` after it returns.
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  virtual Status Consume(const RowBatch& batch) = 0;
+};
+
+// Streams table contents under a consistent snapshot without holding a table in memory.
+class SnapshotReader {
+ public:
+  virtual ~SnapshotReader() = default;
+  // Starts the read-only transaction all Read() calls run in. `snapshot_id` is a PostgreSQL
+  // exported snapshot name to import (empty = a fresh REPEATABLE READ snapshot); MySQL uses
+  // START TRANSACTION WITH CONSISTENT SNAPSHOT and ignores it.
+  virtual Status BeginSnapshot(const std::string& snapshot_id) = 0;
+  virtual Status Read(const ReadSpec& spec, RowSink& sink, std::stop_token stop) = 0;
+  virtual Status EndSnapshot() = 0;
+};
+
+// What a bulk load writes: rows whose fields are in `columns` order.
+struct LoadSpec {
+  std::string schema;                // unquoted target schema / database
+  std::string table;                 // unquoted target table
+  std::vector<std::string> columns;  // unquoted target column names, one per RowBatch field
+  // MySQL only, one entry per column, empty = load the field directly. Otherwise an SQL
+  // expression in which `@v` stands for the field, e.g. "CAST(CONV(@v, 2, 10) AS UNSIGNED)".
+  std::vector<std::string> load_exprs;
+};
+
+// Writes rows in bulk: PostgreSQL COPY FROM STDIN, MySQL LOAD DATA LOCAL INFILE.
+// Usage: Begin, Write* , Commit (or Abort). Commit ends the transaction; Begin may follow again.
+class BulkLoader {
+ public:
+  virtual ~BulkLoader() = default;
+  virtual Status Begin(const LoadSpec& spec) = 0;
+  virtual Status Write(const RowBatch& batch) = 0;
+  virtual Status Commit() = 0;
+  virtual Status Abort() = 0;
+  virtual SqlSession& session() = 0;
+};
+
+// Factories: implemented in endpoints/<engine>/. Each opens its own connection.
+Result<std::unique_ptr<SqlSession>> Connect(const ConnectionParams& params);
+Result<std::unique_ptr<CatalogReader>> OpenCatalogReader(const ConnectionParams& params);
+Result<std::unique_ptr<SnapshotReader>> OpenSnapshotReader(const ConnectionParams& params);
+Result<std::unique_ptr<BulkLoader>> OpenBulkLoader(const ConnectionParams& params);
+
+}  // namespace switchyard::endpoints

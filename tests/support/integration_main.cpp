@@ -1,0 +1,11 @@
+// main() for the integration tests: checks that the throwaway servers are there before any
+// test runs, so a missing fixture is one clear message rather than a page of failures.
+#include <gtest/gtest.h>
+
+#include "tests/support/servers.h"
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  (void)switchyard::testing::Servers();
+  return RUN_ALL_TESTS();
+}
