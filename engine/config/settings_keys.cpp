@@ -1,0 +1,33 @@
+// The one table of DMS task settings the engine acts on. Every other settings key that a task
+// file sets is parsed and type-checked, then reported as "not implemented yet, ignored".
+// Implementing a setting: make the engine honour the typed field, then add its path here.
+#include <algorithm>
+#include <iterator>
+#include <string_view>
+
+#include "engine/config/settings.h"
+
+namespace switchyard::config {
+namespace {
+
+constexpr std::string_view kImplementedSettings[] = {
+    "FullLoadSettings.TargetTablePrepMode",
+    "FullLoadSettings.CreatePkAfterFullLoad",
+    "FullLoadSettings.MaxFullLoadSubTasks",
+    "FullLoadSettings.CommitRate",
+    "ErrorBehavior.DataErrorPolicy",
+    "ErrorBehavior.TableErrorPolicy",
+    "Logging.EnableLogging",
+    "Logging.LogComponents",
+    "ControlTablesSettings.ControlSchema",
+    "TargetMetadata.TargetSchema",
+};
+
+}  // namespace
+
+bool IsImplementedSetting(std::string_view key_path) {
+  return std::find(std::begin(kImplementedSettings), std::end(kImplementedSettings), key_path) !=
+         std::end(kImplementedSettings);
+}
+
+}  // namespace switchyard::config
