@@ -10,6 +10,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/catalog/schema.h"
@@ -25,11 +26,12 @@ struct ConnectionParams {
   catalog::Engine engine = catalog::Engine::kPostgres;
   std::string host = "127.0.0.1";
   int port = 0;
-  std::string database;  // PostgreSQL: database to connect to; MySQL: default database (may be empty)
+  std::string
+      database;  // PostgreSQL: database to connect to; MySQL: default database (may be empty)
   std::string user;
-  Secret password;       // empty: let the client library find it (~/.pgpass, option files)
+  Secret password;  // empty: let the client library find it (~/.pgpass, option files)
   SslMode ssl_mode = SslMode::kNone;
-  std::string ssl_root_cert;      // CA file for verify-ca / verify-full
+  std::string ssl_root_cert;  // CA file for verify-ca / verify-full
   std::string application_name = "switchyard";
 
   // "postgres://user@host:port/db" style text for messages; never includes the password.
@@ -94,6 +96,13 @@ class SnapshotReader {
   virtual Status BeginSnapshot(const std::string& snapshot_id) = 0;
   virtual Status Read(const ReadSpec& spec, RowSink& sink, std::stop_token stop) = 0;
   virtual Status EndSnapshot() = 0;
+  // Engine-native text rows handed over unparsed, for same-engine copies that need no value
+  // conversion (PostgreSQL COPY text: chunks of whole lines). Engines without it say so.
+  virtual Status ReadRaw(const ReadSpec& spec,
+                         const std::function<Status(std::string_view chunk)>& sink,
+                         std::stop_token stop) {
+    return Status::Unsupported("raw copy is not supported by this source");
+  }
 };
 
 // What a bulk load writes: rows whose fields are in `columns` order.
@@ -113,6 +122,10 @@ class BulkLoader {
   virtual ~BulkLoader() = default;
   virtual Status Begin(const LoadSpec& spec) = 0;
   virtual Status Write(const RowBatch& batch) = 0;
+  // Writes engine-native text rows as produced by SnapshotReader::ReadRaw of the same engine.
+  virtual Status WriteRaw(std::string_view chunk) {
+    return Status::Unsupported("raw copy is not supported by this target");
+  }
   virtual Status Commit() = 0;
   virtual Status Abort() = 0;
   virtual SqlSession& session() = 0;

@@ -1,4 +1,5 @@
-// Factory functions of the MySQL/MariaDB endpoint (libmariadb). See endpoints/endpoint.h for contracts.
+// Factory functions of the MySQL/MariaDB endpoint (libmariadb). See endpoints/endpoint.h for
+// contracts.
 #pragma once
 
 #include <memory>

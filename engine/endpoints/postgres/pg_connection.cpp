@@ -1,0 +1,214 @@
+#include "engine/endpoints/postgres/pg_connection.h"
+
+#include "engine/catalog/identifier.h"
+#include "engine/endpoints/postgres/pg_error.h"
+
+namespace switchyard::endpoints::postgres {
+namespace {
+
+// One round trip for every setting; see the class comment for why each is needed.
+constexpr const char* kSessionSettings =
+    "SET standard_conforming_strings = on; "
+    "SET DateStyle = 'ISO, YMD'; "
+    "SET IntervalStyle = 'postgres'; "
+    "SET TimeZone = 'UTC'; "
+    "SET extra_float_digits = 1; "
+    "SET bytea_output = 'hex'";
+
+const char* SslModeKeyword(SslMode mode) {
+  switch (mode) {
+    case SslMode::kNone:
+      return "disable";
+    case SslMode::kRequire:
+      return "require";
+    case SslMode::kVerifyCa:
+      return "verify-ca";
+    case SslMode::kVerifyFull:
+      return "verify-full";
+  }
+  return "disable";
+}
+
+// Notices (e.g. "drop cascades to ...") would otherwise be printed to stderr by libpq.
+void IgnoreNotice(void*, const char*) {}
+
+// libpq does not echo passwords in its messages; this is a second line of defence in case a
+// future version or a server-side message ever does.
+std::string Redact(std::string text, const std::string& secret) {
+  if (secret.size() < 4) return text;
+  for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
+    text.replace(pos, secret.size(), "********");
+  }
+  return text;
+}
+
+}  // namespace
+
+PgConnection::PgConnection(PGconn* conn, std::string describe)
+    : conn_(conn), cancel_(PQgetCancel(conn)), describe_(std::move(describe)) {}
+
+PgConnection::~PgConnection() = default;
+
+Result<std::unique_ptr<PgConnection>> PgConnection::Open(const ConnectionParams& params) {
+  std::string port = std::to_string(params.port);
+  std::vector<const char*> keys;
+  std::vector<const char*> values;
+  // Every value must outlive PQconnectdbParams: params' strings, `port` or literals.
+  auto add = [&](const char* key, const char* value) {
+    if (value == nullptr || *value == '\0') return;
+    keys.push_back(key);
+    values.push_back(value);
+  };
+  add("host", params.host.c_str());
+  if (params.port > 0) add("port", port.c_str());
+  add("dbname", params.database.c_str());
+  add("user", params.user.c_str());
+  add("password", params.password.Reveal().c_str());  // empty: libpq uses ~/.pgpass, PGPASSFILE
+  add("sslmode", SslModeKeyword(params.ssl_mode));
+  add("sslrootcert", params.ssl_root_cert.c_str());
+  add("application_name", params.application_name.c_str());
+  add("client_encoding", "UTF8");
+  add("connect_timeout", "30");
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+
+  // expand_dbname = 0: a database name is only ever a name, never a conninfo string.
+  std::unique_ptr<PGconn, ConnDeleter> conn(PQconnectdbParams(keys.data(), values.data(), 0));
+  std::string describe = params.Describe();
+  if (conn == nullptr) {
+    return Status::ConnectionError("cannot connect to " + describe + ": out of memory");
+  }
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    std::string message = Redact(TrimRight(PQerrorMessage(conn.get())), params.password.Reveal());
+    return Status::ConnectionError("cannot connect to " + describe + ": " + message);
+  }
+  PQsetNoticeProcessor(conn.get(), IgnoreNotice, nullptr);
+  std::unique_ptr<PgConnection> session(new PgConnection(conn.release(), std::move(describe)));
+  SY_RETURN_IF_ERROR(session->Execute(kSessionSettings));
+  return session;
+}
+
+Result<PgResult> PgConnection::Exec(const std::string& sql, ExecStatusType expected,
+                                    std::string_view what) {
+  PgResult result(PQexec(conn_.get(), sql.c_str()));
+  if (result == nullptr || PQresultStatus(result.get()) != expected) {
+    return ErrorStatus(conn_.get(), result.get(), what, describe_);
+  }
+  return result;
+}
+
+Result<PgResult> PgConnection::ExecParams(const std::string& sql,
+                                          const std::vector<std::string>& params,
+                                          ExecStatusType expected, std::string_view what) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const std::string& p : params) values.push_back(p.c_str());
+  PgResult result(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                               values.data(), nullptr, nullptr, 0));
+  if (result == nullptr || PQresultStatus(result.get()) != expected) {
+    return ErrorStatus(conn_.get(), result.get(), what, describe_);
+  }
+  return result;
+}
+
+Status PgConnection::Execute(const std::string& sql) {
+  PgResult result(PQexec(conn_.get(), sql.c_str()));
+  ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
+    return Status::Ok();
+  }
+  if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT) {
+    // Not a plain statement: leave the connection usable before reporting the misuse.
+    if (status == PGRES_COPY_IN) PQputCopyEnd(conn_.get(), "COPY is not allowed in Execute()");
+    (void)Cancel();
+    (void)DrainResults("COPY in Execute()");
+    return Status::InvalidArgument("COPY statements cannot run through Execute() [" + describe_ +
+                                   "]");
+  }
+  return ErrorStatus(conn_.get(), result.get(), "statement failed", describe_);
+}
+
+Result<std::vector<SqlRow>> PgConnection::Query(const std::string& sql) {
+  SY_ASSIGN_OR_RETURN(PgResult result, Exec(sql, PGRES_TUPLES_OK, "query failed"));
+  int rows = PQntuples(result.get());
+  int cols = PQnfields(result.get());
+  std::vector<SqlRow> out;
+  out.reserve(static_cast<size_t>(rows));
+  for (int r = 0; r < rows; ++r) {
+    SqlRow row;
+    row.reserve(static_cast<size_t>(cols));
+    for (int c = 0; c < cols; ++c) {
+      if (PQgetisnull(result.get(), r, c)) {
+        row.emplace_back(std::nullopt);
+      } else {
+        row.emplace_back(std::string(PQgetvalue(result.get(), r, c),
+                                     static_cast<size_t>(PQgetlength(result.get(), r, c))));
+      }
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+std::string PgConnection::QuoteIdentifier(const std::string& name) const {
+  return catalog::QuoteIdentifier(catalog::Engine::kPostgres, name);
+}
+
+std::string PgConnection::QuoteLiteral(const std::string& value) const {
+  char* quoted = PQescapeLiteral(conn_.get(), value.data(), value.size());
+  if (quoted == nullptr) {
+    // Invalid UTF-8: quote it plainly (safe with standard_conforming_strings); the server
+    // rejects the bytes with a proper data error when the statement runs.
+    return catalog::QuoteLiteral(catalog::Engine::kPostgres, value);
+  }
+  std::string out(quoted);
+  PQfreemem(quoted);
+  return out;
+}
+
+std::string PgConnection::ServerVersion() const {
+  const char* version = PQparameterStatus(conn_.get(), "server_version");
+  return version != nullptr ? version : std::to_string(PQserverVersion(conn_.get()));
+}
+
+Status PgConnection::DrainResults(std::string_view what, bool row_level_is_data) {
+  Status first;
+  while (PGresult* raw_result = PQgetResult(conn_.get())) {
+    PgResult result(raw_result);
+    ExecStatusType status = PQresultStatus(result.get());
+    if (status == PGRES_COPY_IN) {
+      PQputCopyEnd(conn_.get(), "abandoned");
+    } else if (status == PGRES_COPY_OUT) {
+      char* buffer = nullptr;
+      while (PQgetCopyData(conn_.get(), &buffer, 0) >= 0) PQfreemem(buffer);
+    } else if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && first.ok()) {
+      first = ErrorStatus(conn_.get(), result.get(), what, describe_, row_level_is_data);
+    }
+    if (PQstatus(conn_.get()) == CONNECTION_BAD) break;
+  }
+  if (first.ok() && PQstatus(conn_.get()) == CONNECTION_BAD) {
+    return ConnectionErrorStatus(what);
+  }
+  return first;
+}
+
+Status PgConnection::Cancel() {
+  if (cancel_ == nullptr) return Status::ConnectionError("no cancel handle [" + describe_ + "]");
+  char errbuf[256];
+  if (PQcancel(cancel_.get(), errbuf, sizeof(errbuf)) == 0) {
+    return Status::ConnectionError(std::string("cancel request failed: ") + errbuf + " [" +
+                                   describe_ + "]");
+  }
+  return Status::Ok();
+}
+
+Status PgConnection::ConnectionErrorStatus(std::string_view what) const {
+  return ErrorStatus(conn_.get(), nullptr, what, describe_);
+}
+
+bool PgConnection::in_transaction() const {
+  PGTransactionStatusType status = PQtransactionStatus(conn_.get());
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
+}
+
+}  // namespace switchyard::endpoints::postgres
