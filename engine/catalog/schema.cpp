@@ -4,8 +4,10 @@ namespace switchyard::catalog {
 
 const char* EngineName(Engine engine) {
   switch (engine) {
-    case Engine::kPostgres: return "postgres";
-    case Engine::kMySql: return "mysql";
+    case Engine::kPostgres:
+      return "postgres";
+    case Engine::kMySql:
+      return "mysql";
   }
   return "unknown";
 }

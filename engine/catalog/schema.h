@@ -26,22 +26,23 @@ struct ColumnType {
   // "int(10) unsigned", "enum('a','b')" (MySQL COLUMN_TYPE); "numeric(10,2)",
   // "character varying(20)", "integer[]" (PostgreSQL format_type()).
   std::string full;
-  std::optional<int64_t> length;     // characters for strings, bytes for binary, bits for bit
-  std::optional<int> precision;      // numeric precision, or fractional seconds for temporals
+  std::optional<int64_t> length;  // characters for strings, bytes for binary, bits for bit
+  std::optional<int> precision;   // numeric precision, or fractional seconds for temporals
   std::optional<int> scale;
-  bool is_unsigned = false;          // MySQL only
+  bool is_unsigned = false;              // MySQL only
   std::vector<std::string> enum_values;  // MySQL ENUM/SET members, PostgreSQL enum labels
-  std::string charset;               // MySQL column charset ("utf8mb4", "latin1", "binary")
-  bool is_array = false;             // PostgreSQL array
-  std::string element_name;          // PostgreSQL array element base type name
-  bool is_json = false;              // MariaDB JSON is LONGTEXT with a json_valid() check
+  std::string charset;                   // MySQL column charset ("utf8mb4", "latin1", "binary")
+  bool is_array = false;                 // PostgreSQL array
+  std::string element_name;              // PostgreSQL array element base type name
+  bool is_json = false;                  // MariaDB JSON is LONGTEXT with a json_valid() check
 };
 
 struct Column {
   std::string name;
   ColumnType type;
   bool nullable = true;
-  std::optional<std::string> default_expr;  // as the source prints it; not translated across engines
+  std::optional<std::string>
+      default_expr;             // as the source prints it; not translated across engines
   bool auto_increment = false;  // MySQL AUTO_INCREMENT, PostgreSQL identity or serial
   bool generated = false;       // computed column: read but never written
   std::string comment;
@@ -72,7 +73,7 @@ struct Table {
   std::vector<Index> indexes;  // secondary indexes (unique or not), without the primary key
   std::vector<ForeignKey> foreign_keys;
   std::string comment;
-  int64_t estimated_rows = 0;   // from the engine's statistics; may be 0 or stale
+  int64_t estimated_rows = 0;  // from the engine's statistics; may be 0 or stale
   int64_t estimated_bytes = 0;
 
   const Column* FindColumn(const std::string& column_name) const;

@@ -1,0 +1,34 @@
+#include <iostream>
+
+#include "app/commands.h"
+
+namespace switchyard::app {
+
+void PrintMainHelp() {
+  std::cout << R"(switchyard - move a live PostgreSQL or MySQL/MariaDB database to a new one
+
+Usage:
+  switchyard run TASK.json [--start-type TYPE] [--state-dir DIR] [--status-interval SECONDS]
+  switchyard status TASK.json [--json] [--state-dir DIR]
+  switchyard --help | COMMAND --help
+  switchyard --version
+
+Commands:
+  run      Run the task headless: full load of every selected table, printing one JSON
+           status line every few seconds. SIGINT/SIGTERM stop it gracefully (a second
+           signal exits at once); resume with --start-type resume-processing.
+  status   Show the task's status and per-table statistics from its state store, while
+           the engine runs or after. --json prints DMS field names.
+
+The task file is JSON in AWS DMS vocabulary: ReplicationTaskIdentifier, MigrationType,
+SourceEndpoint, TargetEndpoint, TableMappings, ReplicationTaskSettings (see README.md).
+
+Exit codes:
+  0  success (run: every table completed)
+  1  the task failed or stopped before completing
+  2  bad input: task file, command line, table mappings or a type that cannot be mapped;
+     nothing was written to either database
+)";
+}
+
+}  // namespace switchyard::app

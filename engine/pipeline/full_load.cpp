@@ -1,0 +1,428 @@
+#include "engine/pipeline/full_load.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "engine/catalog/identifier.h"
+#include "engine/logging/log.h"
+#include "engine/pipeline/segment_loader.h"
+
+namespace switchyard::pipeline {
+namespace {
+
+using catalog::Engine;
+using logging::Component;
+using logging::Severity;
+using state::SegmentState;
+using state::TableState;
+
+Result<bool> TableExists(endpoints::SqlSession& s, const std::string& schema,
+                         const std::string& table) {
+  SY_ASSIGN_OR_RETURN(
+      auto rows, s.Query("SELECT 1 FROM information_schema.tables WHERE table_schema = " +
+                         s.QuoteLiteral(schema) + " AND table_name = " + s.QuoteLiteral(table)));
+  return !rows.empty();
+}
+
+Result<bool> PrimaryKeyExists(endpoints::SqlSession& s, const std::string& schema,
+                              const std::string& table) {
+  SY_ASSIGN_OR_RETURN(
+      auto rows,
+      s.Query("SELECT 1 FROM information_schema.table_constraints WHERE table_schema = " +
+              s.QuoteLiteral(schema) + " AND table_name = " + s.QuoteLiteral(table) +
+              " AND constraint_type = 'PRIMARY KEY'"));
+  return !rows.empty();
+}
+
+Status ExecuteAll(endpoints::SqlSession& s, const std::vector<std::string>& statements) {
+  for (const auto& sql : statements) {
+    if (sql.empty()) continue;
+    SY_RETURN_IF_ERROR(s.Execute(sql));
+  }
+  return Status::Ok();
+}
+
+// CREATE INDEX is made idempotent so a resumed load can run it again.
+std::vector<std::string> IdempotentIndexes(const catalog::TargetTable& t) {
+  auto stmts = catalog::CreateIndexesSql(t);
+  for (auto& s : stmts) {
+    auto pos = s.find("INDEX ");
+    if (pos != std::string::npos) s.insert(pos + 6, "IF NOT EXISTS ");
+  }
+  return stmts;
+}
+
+}  // namespace
+
+FullLoad::FullLoad(const config::TaskConfig& task, std::vector<TablePlan> plans,
+                   state::StateStore& store, std::string state_dir, bool resume)
+    : task_(task),
+      plans_(std::move(plans)),
+      store_(store),
+      state_dir_(std::move(state_dir)),
+      resume_(resume) {}
+
+Status FullLoad::PrepareTable(endpoints::SqlSession& target, size_t index,
+                              std::vector<Unit>* units) {
+  TablePlan& plan = plans_[index];
+  const auto& t = plan.target;
+  const auto& fl = task_.settings.full_load;
+  const bool pk_inline = !fl.create_pk_after_full_load;
+
+  std::vector<std::string> wheres;
+  for (const auto& s : plan.segments) wheres.push_back(s.source_where);
+
+  std::optional<state::TableRecord> previous;
+  if (resume_) {
+    auto rec = store_.GetTable(plan.source.schema, plan.source.name);
+    if (rec.ok()) previous = *rec;
+  }
+  if (previous && previous->table_state == TableState::kTableCompleted) {
+    SY_LOG(kInfo, Component::kTaskManager,
+           "resume: " << plan.SourceName() << " was completed before, skipping");
+    return Status::Ok();
+  }
+
+  SY_ASSIGN_OR_RETURN(bool exists, TableExists(target, t.schema, t.name));
+  std::vector<size_t> todo;
+  if (previous) {
+    // Resume: keep committed key ranges, clean up and redo the others.
+    SY_RETURN_IF_ERROR(store_.ReplaceSegments(plan.source.schema, plan.source.name, wheres));
+    SY_ASSIGN_OR_RETURN(auto segments, store_.ListSegments(plan.source.schema, plan.source.name));
+    if (!exists) {
+      SY_RETURN_IF_ERROR(ExecuteAll(target, catalog::CreateTableSql(t, pk_inline)));
+      for (size_t i = 0; i < plan.segments.size(); ++i) todo.push_back(i);
+    } else {
+      for (size_t i = 0; i < plan.segments.size(); ++i) {
+        bool done = i < segments.size() && segments[i].state == SegmentState::kCompleted;
+        if (done) continue;
+        todo.push_back(i);
+      }
+      if (todo.size() == plan.segments.size()) {
+        SY_RETURN_IF_ERROR(target.Execute(catalog::TruncateTableSql(t)));
+      } else {
+        for (size_t i : todo) {
+          SY_RETURN_IF_ERROR(target.Execute("DELETE FROM " +
+                                            catalog::QuoteQualified(t.engine, t.schema, t.name) +
+                                            " WHERE " + plan.segments[i].target_where));
+        }
+      }
+    }
+    SY_LOG(kInfo, Component::kTaskManager,
+           "resume: " << plan.SourceName() << " reloads " << todo.size() << " of "
+                      << plan.segments.size() << " segment(s)");
+  } else {
+    switch (fl.target_table_prep_mode) {
+      case config::TargetTablePrepMode::kDropAndCreate:
+        SY_RETURN_IF_ERROR(target.Execute(catalog::DropTableSql(t)));
+        SY_RETURN_IF_ERROR(ExecuteAll(target, catalog::CreateTableSql(t, pk_inline)));
+        break;
+      case config::TargetTablePrepMode::kTruncateBeforeLoad:
+        if (exists) {
+          SY_RETURN_IF_ERROR(target.Execute(catalog::TruncateTableSql(t)));
+        } else {
+          SY_RETURN_IF_ERROR(ExecuteAll(target, catalog::CreateTableSql(t, pk_inline)));
+        }
+        break;
+      case config::TargetTablePrepMode::kDoNothing:
+        if (!exists) SY_RETURN_IF_ERROR(ExecuteAll(target, catalog::CreateTableSql(t, pk_inline)));
+        break;
+    }
+    state::TableRecord rec;
+    rec.schema_name = plan.source.schema;
+    rec.table_name = plan.source.name;
+    rec.target_schema = t.schema;
+    rec.target_table = t.name;
+    rec.table_state = TableState::kBeforeLoad;
+    rec.estimated_rows = plan.source.estimated_rows;
+    SY_RETURN_IF_ERROR(store_.UpsertTable(rec));
+    SY_RETURN_IF_ERROR(store_.ResetTable(rec.schema_name, rec.table_name, /*reload=*/false));
+    SY_RETURN_IF_ERROR(store_.ReplaceSegments(plan.source.schema, plan.source.name, wheres));
+    for (size_t i = 0; i < plan.segments.size(); ++i) todo.push_back(i);
+  }
+  for (const auto& note : plan.notes) {
+    SY_LOG(kInfo, Component::kTransformation, plan.SourceName() << ": " << note);
+  }
+  {
+    std::lock_guard lock(mu_);
+    progress_[index].segments_left = todo.size();
+  }
+  for (size_t i : todo) units->push_back(Unit{index, i});
+  if (todo.empty()) {
+    // Every segment was committed before the crash; only the finishing steps are left.
+    SY_RETURN_IF_ERROR(FinishTable(index, target));
+  }
+  return Status::Ok();
+}
+
+Status FullLoad::PrepareTargets(endpoints::SqlSession& target) {
+  std::set<std::string> schemas;
+  for (const auto& p : plans_) schemas.insert(p.target.schema);
+  for (const auto& s : schemas) {
+    SY_RETURN_IF_ERROR(target.Execute(catalog::CreateSchemaSql(task_.target.engine, s)));
+  }
+  progress_.assign(plans_.size(), TableProgress{});
+  std::vector<Unit> units;
+  for (size_t i = 0; i < plans_.size(); ++i) {
+    Status st = PrepareTable(target, i, &units);
+    if (!st.ok()) {
+      FailTable(i, st.WithContext("preparing target table " + plans_[i].TargetName()));
+      std::lock_guard lock(mu_);
+      if (!fatal_.ok()) return fatal_;
+    }
+  }
+  std::lock_guard lock(mu_);
+  queue_ = std::move(units);
+  return Status::Ok();
+}
+
+FullLoadResult FullLoad::Run(std::stop_token stop) {
+  FullLoadResult result;
+  std::stop_callback forward(stop, [this] { stop_all_.request_stop(); });
+
+  auto target = endpoints::Connect(task_.target.ToConnectionParams());
+  if (!target.ok()) {
+    result.fatal = target.status().WithContext("connecting to the target");
+    return result;
+  }
+  Status st = PrepareTargets(**target);
+  if (!st.ok()) {
+    result.fatal = st;
+    return result;
+  }
+
+  // One snapshot for every worker where the source can export it (PostgreSQL).
+  std::unique_ptr<endpoints::SqlSession> exporter;
+  std::string snapshot_id;
+  if (task_.source.engine == Engine::kPostgres) {
+    auto s = endpoints::Connect(task_.source.ToConnectionParams());
+    if (!s.ok()) {
+      result.fatal = s.status().WithContext("connecting to the source");
+      return result;
+    }
+    exporter = std::move(*s);
+    st = exporter->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    auto rows = st.ok() ? exporter->Query("SELECT pg_export_snapshot()")
+                        : Result<std::vector<endpoints::SqlRow>>(st);
+    if (!rows.ok() || rows->empty() || !(*rows)[0][0]) {
+      result.fatal = rows.status().WithContext("exporting the source snapshot");
+      return result;
+    }
+    snapshot_id = *(*rows)[0][0];
+  }
+
+  size_t workers = 0;
+  {
+    std::lock_guard lock(mu_);
+    workers = std::min<size_t>(std::max(1, task_.settings.full_load.max_full_load_sub_tasks),
+                               queue_.size());
+  }
+  {
+    std::vector<std::jthread> threads;
+    for (size_t i = 0; i < workers; ++i) {
+      threads.emplace_back([this, snapshot_id] { Worker(stop_all_.get_token(), snapshot_id); });
+    }
+  }
+  if (exporter) (void)exporter->Execute("COMMIT");
+
+  {
+    std::lock_guard lock(mu_);
+    result.fatal = fatal_;
+  }
+  if (result.fatal.ok() && !stop.stop_requested()) {
+    st = CreateForeignKeys(**target);
+    if (!st.ok()) SY_LOG(kError, Component::kTargetLoad, st.ToString());
+  }
+  auto tables = store_.ListTables();
+  if (tables.ok()) {
+    for (const auto& t : *tables) {
+      if (t.table_state == TableState::kTableCompleted)
+        ++result.tables_completed;
+      else if (t.table_state == TableState::kTableError)
+        ++result.tables_errored;
+      else {
+        if (stop.stop_requested()) {
+          (void)store_.SetTableState(t.schema_name, t.table_name, TableState::kTableCancelled, "");
+        }
+        ++result.tables_cancelled;
+      }
+    }
+  }
+  return result;
+}
+
+void FullLoad::Worker(std::stop_token stop, const std::string& snapshot_id) {
+  auto fail_all = [&](const Status& st) {
+    std::lock_guard lock(mu_);
+    if (fatal_.ok()) fatal_ = st;
+    stop_all_.request_stop();
+  };
+  auto reader = endpoints::OpenSnapshotReader(task_.source.ToConnectionParams());
+  if (!reader.ok()) return fail_all(reader.status().WithContext("connecting to the source"));
+  auto loader = endpoints::OpenBulkLoader(task_.target.ToConnectionParams());
+  if (!loader.ok()) return fail_all(loader.status().WithContext("connecting to the target"));
+  Status st = (*reader)->BeginSnapshot(snapshot_id);
+  if (!st.ok()) return fail_all(st.WithContext("opening the source snapshot"));
+
+  while (!stop.stop_requested()) {
+    Unit unit;
+    {
+      std::lock_guard lock(mu_);
+      // Skip units of tables that failed meanwhile.
+      while (next_unit_ < queue_.size() && progress_[queue_[next_unit_].table].failed) ++next_unit_;
+      if (next_unit_ >= queue_.size()) break;
+      unit = queue_[next_unit_++];
+    }
+    LoadUnit(unit, **reader, **loader, stop);
+  }
+  (void)(*reader)->EndSnapshot();
+}
+
+void FullLoad::LoadUnit(const Unit& unit, endpoints::SnapshotReader& reader,
+                        endpoints::BulkLoader& loader, std::stop_token stop) {
+  const TablePlan& plan = plans_[unit.table];
+  const std::string& schema = plan.source.schema;
+  const std::string& table = plan.source.name;
+  bool first = false;
+  {
+    std::lock_guard lock(mu_);
+    first = !progress_[unit.table].started;
+    progress_[unit.table].started = true;
+  }
+  if (first) {
+    (void)store_.SetTableState(schema, table, TableState::kFullLoad);
+    (void)store_.SetFullLoadTimes(schema, table, std::chrono::system_clock::now(), std::nullopt);
+  }
+  (void)store_.SetSegmentState(schema, table, static_cast<int>(unit.segment),
+                               SegmentState::kLoading, 0);
+
+  int64_t rows = 0;
+  SegmentCallbacks callbacks;
+  callbacks.on_committed = [&](int64_t n) {
+    rows += n;
+    (void)store_.AddFullLoadRows(schema, table, n);
+  };
+  callbacks.on_data_error = [&](const Status& error, nlohmann::json row) {
+    return HandleDataError(plan, error, std::move(row));
+  };
+  SegmentLoader segment_loader(reader, loader, task_.settings.full_load.commit_rate);
+  Status st = segment_loader.Load(plan, plan.segments[unit.segment], callbacks, stop);
+  if (!st.ok()) {
+    (void)store_.SetSegmentState(
+        schema, table, static_cast<int>(unit.segment),
+        st.code() == StatusCode::kCancelled ? SegmentState::kPending : SegmentState::kError, rows);
+    if (st.code() != StatusCode::kCancelled)
+      FailTable(unit.table, st.WithContext("loading " + plan.SourceName()));
+    return;
+  }
+  (void)store_.SetSegmentState(schema, table, static_cast<int>(unit.segment),
+                               SegmentState::kCompleted, rows);
+  bool last = false;
+  {
+    std::lock_guard lock(mu_);
+    auto& p = progress_[unit.table];
+    last = --p.segments_left == 0 && !p.failed;
+  }
+  if (last) {
+    st = FinishTable(unit.table, loader.session());
+    if (!st.ok()) FailTable(unit.table, st.WithContext("finishing " + plan.TargetName()));
+  }
+}
+
+Status FullLoad::FinishTable(size_t index, endpoints::SqlSession& target) {
+  const TablePlan& plan = plans_[index];
+  const auto& t = plan.target;
+  const bool defer =
+      task_.switchyard.secondary_objects == config::SwitchyardSettings::SecondaryObjects::kDeferred;
+  if (!t.primary_key.empty()) {
+    SY_ASSIGN_OR_RETURN(bool has_pk, PrimaryKeyExists(target, t.schema, t.name));
+    if (!has_pk) SY_RETURN_IF_ERROR(target.Execute(catalog::AddPrimaryKeySql(t)));
+  }
+  if (defer) {
+    std::lock_guard lock(mu_);
+    std::ofstream out(state_dir_ + "/deferred-secondary-objects.sql", std::ios::app);
+    for (const auto& sql : IdempotentIndexes(t)) out << sql << ";\n";
+  } else {
+    SY_RETURN_IF_ERROR(ExecuteAll(target, IdempotentIndexes(t)));
+  }
+  SY_RETURN_IF_ERROR(ExecuteAll(target, catalog::SyncIdentitySql(t)));
+  SY_RETURN_IF_ERROR(store_.SetFullLoadTimes(plan.source.schema, plan.source.name, std::nullopt,
+                                             std::chrono::system_clock::now()));
+  SY_RETURN_IF_ERROR(
+      store_.SetTableState(plan.source.schema, plan.source.name, TableState::kTableCompleted, ""));
+  SY_LOG(kInfo, Component::kTargetLoad, "table " << plan.SourceName() << " completed");
+  return Status::Ok();
+}
+
+void FullLoad::FailTable(size_t index, const Status& error) {
+  const TablePlan& plan = plans_[index];
+  SY_LOG(kError, Component::kTargetLoad, error.ToString());
+  (void)store_.SetTableState(plan.source.schema, plan.source.name, TableState::kTableError,
+                             error.message());
+  std::lock_guard lock(mu_);
+  progress_[index].failed = true;
+  if (task_.settings.error_behavior.table_error_policy == config::TableErrorPolicy::kStopTask ||
+      error.code() == StatusCode::kInternal) {
+    if (fatal_.ok()) fatal_ = error;
+    stop_all_.request_stop();
+  }
+}
+
+Status FullLoad::HandleDataError(const TablePlan& plan, const Status& error,
+                                 nlohmann::json row_json) {
+  const auto policy = task_.settings.error_behavior.data_error_policy;
+  const std::string where = plan.SourceName() + ": " + error.message();
+  (void)store_.AddFullLoadErrorRows(plan.source.schema, plan.source.name, 1);
+  switch (policy) {
+    case config::DataErrorPolicy::kIgnoreRecord:
+      return Status::Ok();
+    case config::DataErrorPolicy::kLogError:
+      SY_LOG(kWarning, Component::kTargetLoad, "row skipped: " << where);
+      return store_.RecordDataError(plan.source.schema, plan.source.name, error.message(),
+                                    row_json);
+    case config::DataErrorPolicy::kSuspendTable:
+      (void)store_.RecordDataError(plan.source.schema, plan.source.name, error.message(), row_json);
+      return Status::DataError(where + " (DataErrorPolicy SUSPEND_TABLE)");
+    case config::DataErrorPolicy::kStopTask: {
+      (void)store_.RecordDataError(plan.source.schema, plan.source.name, error.message(), row_json);
+      std::lock_guard lock(mu_);
+      if (fatal_.ok()) fatal_ = Status::DataError(where + " (DataErrorPolicy STOP_TASK)");
+      stop_all_.request_stop();
+      return fatal_;
+    }
+  }
+  return Status::Ok();
+}
+
+Status FullLoad::CreateForeignKeys(endpoints::SqlSession& target) {
+  const bool defer =
+      task_.switchyard.secondary_objects == config::SwitchyardSettings::SecondaryObjects::kDeferred;
+  std::set<std::pair<std::string, std::string>> completed;
+  SY_ASSIGN_OR_RETURN(auto tables, store_.ListTables());
+  for (const auto& t : tables) {
+    if (t.table_state == TableState::kTableCompleted)
+      completed.insert({t.target_schema, t.target_table});
+  }
+  for (const auto& plan : plans_) {
+    for (const auto& sql : catalog::CreateForeignKeysSql(plan.target)) {
+      if (defer) {
+        std::ofstream out(state_dir_ + "/deferred-secondary-objects.sql", std::ios::app);
+        out << sql << ";\n";
+        continue;
+      }
+      if (!completed.count({plan.target.schema, plan.target.name})) continue;
+      Status st = target.Execute(sql);
+      // A foreign key that already exists (resumed load) is not an error.
+      if (!st.ok() && st.message().find("already exists") == std::string::npos &&
+          st.message().find("Duplicate") == std::string::npos) {
+        SY_LOG(kError, Component::kTargetLoad,
+               "foreign key on " << plan.TargetName() << ": " << st.ToString());
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace switchyard::pipeline

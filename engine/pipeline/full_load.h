@@ -1,0 +1,72 @@
+// FullLoad: prepares the target tables and copies every planned table, in parallel, under one
+// consistent source snapshot where the source allows it, recording progress in the state store
+// so that a stopped or crashed load resumes without redoing completed tables or key ranges.
+//
+// Threads: Run() blocks the caller and runs up to MaxFullLoadSubTasks worker threads, each
+// with its own source and target connection. The state store is the only shared object
+// (thread-safe). A stop request ends the load after in-flight transactions roll back.
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "engine/config/task_config.h"
+#include "engine/pipeline/table_plan.h"
+#include "engine/state/state_store.h"
+
+namespace switchyard::pipeline {
+
+struct FullLoadResult {
+  int tables_completed = 0;
+  int tables_errored = 0;
+  int tables_cancelled = 0;
+  Status fatal;  // set when the task must fail (STOP_TASK policies, lost target)
+};
+
+class FullLoad {
+ public:
+  // `state_dir` receives deferred-secondary-objects.sql when secondary objects are deferred.
+  FullLoad(const config::TaskConfig& task, std::vector<TablePlan> plans, state::StateStore& store,
+           std::string state_dir, bool resume);
+
+  FullLoadResult Run(std::stop_token stop);
+
+ private:
+  struct Unit {
+    size_t table;
+    size_t segment;
+  };
+  struct TableProgress {
+    size_t segments_left = 0;
+    bool failed = false;
+    bool started = false;
+  };
+
+  Status PrepareTargets(endpoints::SqlSession& target);
+  Status PrepareTable(endpoints::SqlSession& target, size_t index, std::vector<Unit>* units);
+  void Worker(std::stop_token stop, const std::string& snapshot_id);
+  void LoadUnit(const Unit& unit, endpoints::SnapshotReader& reader, endpoints::BulkLoader& loader,
+                std::stop_token stop);
+  Status FinishTable(size_t index, endpoints::SqlSession& target);
+  void FailTable(size_t index, const Status& error);
+  Status CreateForeignKeys(endpoints::SqlSession& target);
+  Status HandleDataError(const TablePlan& plan, const Status& error, nlohmann::json row);
+
+  const config::TaskConfig& task_;
+  std::vector<TablePlan> plans_;
+  state::StateStore& store_;
+  const std::string state_dir_;
+  const bool resume_;
+
+  std::mutex mu_;
+  std::vector<Unit> queue_;              // guarded by mu_; popped from the front
+  size_t next_unit_ = 0;                 // guarded by mu_
+  std::vector<TableProgress> progress_;  // guarded by mu_
+  Status fatal_;                         // guarded by mu_
+  std::stop_source stop_all_;            // STOP_TASK policies stop every worker
+};
+
+}  // namespace switchyard::pipeline

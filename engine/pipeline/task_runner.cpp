@@ -1,0 +1,199 @@
+#include "engine/pipeline/task_runner.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "engine/endpoints/endpoint.h"
+#include "engine/logging/log.h"
+#include "engine/pipeline/full_load.h"
+#include "engine/pipeline/table_plan.h"
+
+namespace switchyard::pipeline {
+namespace {
+
+using state::StopReason;
+using state::TaskStatus;
+
+// One status line: task status plus totals over the tables.
+std::string StatusLine(state::StateStore& store) {
+  nlohmann::json j;
+  j["time"] = logging::NowIsoUtc();
+  auto task = store.GetTask();
+  if (task.ok()) {
+    j["task"] = task->identifier;
+    j["status"] = state::TaskStatusName(task->status);
+    j["tables_loaded"] = task->tables_loaded;
+    j["tables_loading"] = task->tables_loading;
+    j["tables_queued"] = task->tables_queued;
+    j["tables_errored"] = task->tables_errored;
+    if (task->full_load_progress_percent)
+      j["full_load_progress_percent"] = *task->full_load_progress_percent;
+  }
+  auto tables = store.ListTables();
+  if (tables.ok()) {
+    int64_t rows = 0, error_rows = 0;
+    for (const auto& t : *tables) {
+      rows += t.full_load_rows;
+      error_rows += t.full_load_error_rows;
+    }
+    j["full_load_rows"] = rows;
+    j["full_load_error_rows"] = error_rows;
+  }
+  return j.dump();
+}
+
+}  // namespace
+
+Result<StartType> ParseStartType(const std::string& text) {
+  if (text == "start-replication") return StartType::kStartReplication;
+  if (text == "resume-processing") return StartType::kResumeProcessing;
+  if (text == "reload-target") return StartType::kReloadTarget;
+  return Status::InvalidArgument(
+      "--start-type: \"" + text +
+      "\" is not one of start-replication, resume-processing, reload-target");
+}
+
+std::string DefaultStateDir(const std::string& task_identifier) {
+  const char* xdg = std::getenv("XDG_STATE_HOME");
+  std::string base;
+  if (xdg != nullptr && *xdg != '\0') {
+    base = xdg;
+  } else {
+    const char* home = std::getenv("HOME");
+    base = std::string(home != nullptr ? home : ".") + "/.local/state";
+  }
+  return base + "/switchyard/" + task_identifier;
+}
+
+TaskRunner::TaskRunner(config::TaskConfig task, std::string state_dir, StartType start_type)
+    : task_(std::move(task)), state_dir_(std::move(state_dir)), start_type_(start_type) {}
+
+TaskRunner::~TaskRunner() = default;
+
+void TaskRunner::SetStatusListener(std::function<void(const std::string&)> listener,
+                                   int interval_seconds) {
+  status_listener_ = std::move(listener);
+  status_interval_seconds_ = interval_seconds < 1 ? 1 : interval_seconds;
+}
+
+RunOutcome TaskRunner::Fail(state::StateStore* store, int exit_code, const Status& status) {
+  SY_LOG(kError, Component::kTaskManager, status.ToString());
+  if (store != nullptr) {
+    (void)store->SetTaskStatus(TaskStatus::kFailed, StopReason::kFatalError, status.message());
+  }
+  return RunOutcome{exit_code, status};
+}
+
+RunOutcome TaskRunner::Run() {
+  auto store = state::StateStore::Open(state_dir_);
+  if (!store.ok()) return Fail(nullptr, 1, store.status().WithContext("opening the state store"));
+
+  // Status lines come from the state store, like `switchyard status`, on their own thread.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  std::jthread status_thread;
+  if (status_listener_) {
+    status_thread = std::jthread([&] {
+      std::unique_lock lock(mu);
+      while (!cv.wait_for(lock, std::chrono::seconds(status_interval_seconds_),
+                          [&] { return done; })) {
+        lock.unlock();
+        status_listener_(StatusLine(**store));
+        lock.lock();
+      }
+    });
+  }
+  RunOutcome outcome = Execute(**store);
+  {
+    std::lock_guard lock(mu);
+    done = true;
+  }
+  cv.notify_all();
+  if (status_thread.joinable()) status_thread.join();
+  if (status_listener_) status_listener_(StatusLine(**store));
+  return outcome;
+}
+
+RunOutcome TaskRunner::Execute(state::StateStore& store) {
+  const bool resume = start_type_ == StartType::kResumeProcessing;
+  if (task_.migration_type != config::MigrationType::kFullLoad) {
+    return Fail(
+        nullptr, 2,
+        Status::Unsupported(std::string("MigrationType \"") +
+                            std::string(config::MigrationTypeName(task_.migration_type)) +
+                            "\" is not implemented yet: change data capture is under way; use "
+                            "\"full-load\" for now"));
+  }
+  Status st = store.InitTask(task_.identifier, config::MigrationTypeName(task_.migration_type));
+  if (!st.ok()) return Fail(&store, 1, st);
+  if (!resume) (void)store.MarkFreshStart();
+  (void)store.SetTaskStatus(TaskStatus::kStarting);
+  SY_LOG(kInfo, Component::kTaskManager,
+         "task " << task_.identifier
+                 << " starting: " << task_.source.ToConnectionParams().Describe() << " -> "
+                 << task_.target.ToConnectionParams().Describe() << (resume ? " (resume)" : ""));
+
+  // Everything up to the plans only reads: a bad mapping or an unsupported type stops here,
+  // before either database is changed.
+  auto catalog_reader = endpoints::OpenCatalogReader(task_.source.ToConnectionParams());
+  if (!catalog_reader.ok())
+    return Fail(&store, 1, catalog_reader.status().WithContext("connecting to the source"));
+  const auto& mappings = task_.table_mappings;
+  auto tables =
+      (*catalog_reader)->ReadTables([&](const std::string& schema, const std::string& table) {
+        return mappings.SelectsTable(schema, table);
+      });
+  if (!tables.ok())
+    return Fail(&store, 1, tables.status().WithContext("reading the source catalog"));
+  std::vector<std::string> warnings;
+  auto mapped = task_.MapTables(*tables, &warnings);
+  for (const auto& w : warnings) SY_LOG(kWarning, Component::kTransformation, w);
+  if (!mapped.ok()) return Fail(&store, 2, mapped.status());
+  if (mapped->empty()) {
+    return Fail(&store, 2,
+                Status::InvalidArgument("the table mappings select no table on the source"));
+  }
+  auto source_session = endpoints::Connect(task_.source.ToConnectionParams());
+  if (!source_session.ok())
+    return Fail(&store, 1, source_session.status().WithContext("connecting to the source"));
+  auto plans = BuildTablePlans(task_, *mapped, *tables, **source_session);
+  if (!plans.ok()) {
+    const auto code = plans.status().code();
+    const bool bad_input = code == StatusCode::kInvalidArgument ||
+                           code == StatusCode::kUnsupported || code == StatusCode::kNotFound;
+    return Fail(&store, bad_input ? 2 : 1, plans.status());
+  }
+  source_session->reset();
+
+  (void)store.SetTaskStatus(TaskStatus::kRunning);
+  (void)store.SetFullLoadStart();
+  const size_t table_count = plans->size();
+  FullLoad load(task_, std::move(*plans), store, state_dir_, resume);
+  FullLoadResult result = load.Run(stop_.get_token());
+  if (!result.fatal.ok()) return Fail(&store, 1, result.fatal);
+  if (stop_.stop_requested()) {
+    (void)store.SetTaskStatus(TaskStatus::kStopped, StopReason::kNormal, "stopped by request");
+    return RunOutcome{1, Status::Cancelled("stopped before the full load completed; resume with "
+                                           "--start-type resume-processing")};
+  }
+  (void)store.SetFullLoadFinish();
+  if (result.tables_completed == static_cast<int>(table_count)) {
+    (void)store.SetTaskStatus(TaskStatus::kStopped, StopReason::kFullLoadOnlyFinished);
+    SY_LOG(kInfo, Component::kTaskManager,
+           "full load finished: " << table_count << " table(s) completed");
+    return RunOutcome{0, Status::Ok()};
+  }
+  Status incomplete = Status::DatabaseError(
+      std::to_string(result.tables_errored) + " of " + std::to_string(table_count) +
+      " table(s) failed; see `switchyard status` for each error");
+  (void)store.SetTaskStatus(TaskStatus::kStopped, StopReason::kFullLoadOnlyFinished,
+                            incomplete.message());
+  return RunOutcome{1, incomplete};
+}
+
+}  // namespace switchyard::pipeline

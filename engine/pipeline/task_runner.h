@@ -1,0 +1,60 @@
+// TaskRunner: runs one task from its task file to the end: validates the task against the
+// source catalog (nothing is written anywhere until every table has a plan), prepares the
+// target, runs the full load, and keeps the state store's task status current.
+//
+// Used by `switchyard run` (headless) and, later, by the console in-process. Run() blocks; stop
+// it from another thread with RequestStop() (signal handlers only set a flag that a watcher
+// thread turns into RequestStop()).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <stop_token>
+#include <string>
+
+#include "engine/config/task_config.h"
+#include "engine/state/state_store.h"
+
+namespace switchyard::pipeline {
+
+enum class StartType { kStartReplication, kResumeProcessing, kReloadTarget };
+
+// DMS spelling: "start-replication", "resume-processing", "reload-target".
+Result<StartType> ParseStartType(const std::string& text);
+
+struct RunOutcome {
+  // 0 every table completed; 1 the task failed or stopped before completing; 2 bad input
+  // (task file, mappings, a type we refuse): nothing was written to either database.
+  int exit_code = 1;
+  Status status;  // why, when exit_code != 0
+};
+
+class TaskRunner {
+ public:
+  TaskRunner(config::TaskConfig task, std::string state_dir, StartType start_type);
+  ~TaskRunner();
+
+  // Called every `interval` seconds from a helper thread with the task's DMS-style status JSON
+  // (one line); for `switchyard run`'s status lines.
+  void SetStatusListener(std::function<void(const std::string& json_line)> listener,
+                         int interval_seconds);
+
+  RunOutcome Run();
+  void RequestStop() { stop_.request_stop(); }
+
+ private:
+  RunOutcome Execute(state::StateStore& store);
+  RunOutcome Fail(state::StateStore* store, int exit_code, const Status& status);
+
+  config::TaskConfig task_;
+  const std::string state_dir_;
+  const StartType start_type_;
+  std::stop_source stop_;
+  std::function<void(const std::string&)> status_listener_;
+  int status_interval_seconds_ = 5;
+};
+
+// "$XDG_STATE_HOME/switchyard/<task>" or "~/.local/state/switchyard/<task>".
+std::string DefaultStateDir(const std::string& task_identifier);
+
+}  // namespace switchyard::pipeline
