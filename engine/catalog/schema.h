@@ -72,6 +72,13 @@ struct Table {
   std::optional<Index> primary_key;
   std::vector<Index> indexes;  // secondary indexes (unique or not), without the primary key
   std::vector<ForeignKey> foreign_keys;
+  // Indexes `Index` cannot describe (PostgreSQL expression, partial, GIN/GiST...), as the
+  // source's own CREATE INDEX statement: replayable on the same engine only.
+  struct NativeIndex {
+    std::string name;
+    std::string definition;
+  };
+  std::vector<NativeIndex> native_indexes;
   std::string comment;
   int64_t estimated_rows = 0;  // from the engine's statistics; may be 0 or stale
   int64_t estimated_bytes = 0;
@@ -80,10 +87,17 @@ struct Table {
   std::string QualifiedName() const { return schema + "." + name; }
 };
 
-struct Sequence {  // PostgreSQL sequences not owned by an identity column
+// A standalone sequence (PostgreSQL sequences not owned by an identity or serial column).
+struct Sequence {
   std::string schema;
   std::string name;
-  int64_t last_value = 0;
+  std::string data_type = "bigint";
+  int64_t start = 1;
+  int64_t increment = 1;
+  int64_t min_value = 1;
+  int64_t max_value = 0;
+  bool cycle = false;
+  std::optional<int64_t> last_value;  // nullopt: nextval() was never called
 };
 
 }  // namespace switchyard::catalog

@@ -67,6 +67,10 @@ class CatalogReader {
   // System schemas (pg_catalog, information_schema, mysql, performance_schema, sys) are never
   // returned.
   virtual Result<std::vector<catalog::Table>> ReadTables(const TableFilter& filter) = 0;
+  // Standalone sequences whose (schema, name) passes `filter`. Engines without them: none.
+  virtual Result<std::vector<catalog::Sequence>> ReadSequences(const TableFilter& filter) {
+    return std::vector<catalog::Sequence>{};
+  }
 };
 
 // What one snapshot read returns: the listed expressions over one table, optionally filtered.

@@ -126,6 +126,44 @@ std::string ReferentialAction(const std::string& code) {
 PgCatalogReader::PgCatalogReader(std::unique_ptr<PgConnection> connection)
     : connection_(std::move(connection)) {}
 
+// Sequences not owned by a column (serial and identity sequences travel with their table).
+constexpr char kSequencesSql[] = R"sql(
+SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
+       s.seqmin, s.seqmax, s.seqcycle, pg_sequence_last_value(c.oid)
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_sequence s ON s.seqrelid = c.oid
+WHERE c.relkind = 'S'
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                    AND d.deptype IN ('a', 'i'))
+ORDER BY 1, 2
+)sql";
+
+Result<std::vector<catalog::Sequence>> PgCatalogReader::ReadSequences(const TableFilter& filter) {
+  SY_ASSIGN_OR_RETURN(PgResult result,
+                      connection_->Exec(kSequencesSql, PGRES_TUPLES_OK, "cannot list sequences"));
+  std::vector<catalog::Sequence> out;
+  for (int r = 0; r < PQntuples(result.get()); ++r) {
+    Row row(result.get(), r);
+    catalog::Sequence s;
+    s.schema = row.Text(0);
+    s.name = row.Text(1);
+    if (filter && !filter(s.schema, s.name)) continue;
+    s.data_type = row.Text(2);
+    s.start = row.Int(3);
+    s.increment = row.Int(4);
+    s.min_value = row.Int(5);
+    s.max_value = row.Int(6);
+    s.cycle = row.Text(7) == "t";
+    if (!row.IsNull(8)) s.last_value = row.Int(8);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 Result<std::vector<catalog::Table>> PgCatalogReader::ReadTables(const TableFilter& filter) {
   special_indexes_.clear();
   SY_RETURN_IF_ERROR(connection_->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
@@ -229,6 +267,7 @@ Result<std::vector<catalog::Table>> PgCatalogReader::ReadInTransaction(const Tab
     if (special && !index.primary) {
       special_indexes_.push_back(
           PgSpecialIndex{table.schema, table.name, index.name, index.unique, definition});
+      table.native_indexes.push_back({index.name, definition});
     } else if (index.primary) {
       table.primary_key = std::move(index);
     } else {

@@ -37,6 +37,7 @@ class PgCatalogReader final : public CatalogReader {
   explicit PgCatalogReader(std::unique_ptr<PgConnection> connection);
 
   Result<std::vector<catalog::Table>> ReadTables(const TableFilter& filter) override;
+  Result<std::vector<catalog::Sequence>> ReadSequences(const TableFilter& filter) override;
 
   // The special indexes of the tables returned by the last ReadTables() call.
   const std::vector<PgSpecialIndex>& special_indexes() const { return special_indexes_; }
