@@ -1,5 +1,7 @@
 #include "engine/catalog/ddl.h"
 
+#include <algorithm>
+
 #include "engine/catalog/identifier.h"
 
 namespace switchyard::catalog {
@@ -28,22 +30,68 @@ std::string ColumnList(Engine e, const std::vector<std::string>& cols) {
   return out;
 }
 
-// MySQL cannot index TEXT/BLOB without a prefix length.
+// MySQL cannot index TEXT/BLOB (and MariaDB's JSON, a LONGTEXT) without a prefix length. The
+// type's leading word decides: "enum('text')" is no TEXT.
+bool NeedsIndexPrefix(const std::string& target_type) {
+  std::string base = target_type.substr(0, target_type.find_first_of("( "));
+  std::transform(base.begin(), base.end(), base.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  static const char* kLobs[] = {"tinytext", "text",       "mediumtext", "longtext", "tinyblob",
+                                "blob",     "mediumblob", "longblob",   "json"};
+  return std::any_of(std::begin(kLobs), std::end(kLobs),
+                     [&](const char* lob) { return base == lob; });
+}
+
 std::string MySqlIndexColumnList(const TargetTable& t, const std::vector<std::string>& cols) {
   std::string out;
   for (const auto& name : cols) {
     if (!out.empty()) out += ", ";
     out += Q(Engine::kMySql, name);
     for (const auto& c : t.columns) {
-      if (c.target_name != name) continue;
-      const auto& ty = c.target_type;
-      if (ty.find("text") != std::string::npos || ty.find("blob") != std::string::npos ||
-          ty == "json") {
-        out += "(255)";
-      }
+      if (c.target_name == name && NeedsIndexPrefix(c.target_type)) out += "(255)";
     }
   }
   return out;
+}
+
+// MySQL requires the AUTO_INCREMENT column to lead some index at CREATE TABLE time: the
+// primary key when it starts with that column, else the first secondary index that does
+// (created inline, so CreateIndexesSql skips it), else a plain KEY named after the column.
+struct MySqlIdentityKey {
+  const ColumnPlan* column = nullptr;  // none: no AUTO_INCREMENT column
+  bool primary = false;
+  const Index* index = nullptr;
+};
+
+MySqlIdentityKey FindMySqlIdentityKey(const TargetTable& t) {
+  MySqlIdentityKey key;
+  if (t.engine != Engine::kMySql) return key;
+  for (const auto& c : t.columns) {
+    if (c.identity) {
+      key.column = &c;
+      break;
+    }
+  }
+  if (key.column == nullptr) return key;
+  const std::string& name = key.column->target_name;
+  if (!t.primary_key.empty() && t.primary_key.front() == name) {
+    key.primary = true;
+    return key;
+  }
+  for (const auto& idx : t.indexes) {
+    if (!idx.columns.empty() && idx.columns.front() == name) {
+      key.index = &idx;
+      return key;
+    }
+  }
+  return key;
+}
+
+// A dollar-quote tag that does not occur in `body`, so no label can end the quoted block.
+std::string DollarTag(const std::string& body) {
+  std::string tag = "$sy$";
+  while (body.find(tag) != std::string::npos) tag.insert(tag.size() - 1, "_");
+  return tag;
 }
 
 // Index names are per table on MySQL but per schema on PostgreSQL: prefix with the table
@@ -74,8 +122,11 @@ std::vector<std::string> CreateTableSql(const TargetTable& t, bool with_primary_
     std::string labels;
     for (const auto& v : en.values) labels += (labels.empty() ? "" : ", ") + QuoteLiteral(e, v);
     // PostgreSQL has no CREATE TYPE IF NOT EXISTS; a type left by an earlier run is reused.
-    out.push_back("DO $sy$ BEGIN CREATE TYPE " + QuoteQualified(e, t.schema, en.name) +
-                  " AS ENUM (" + labels + "); EXCEPTION WHEN duplicate_object THEN NULL; END $sy$");
+    const std::string body = " BEGIN CREATE TYPE " + QuoteQualified(e, t.schema, en.name) +
+                             " AS ENUM (" + labels +
+                             "); EXCEPTION WHEN duplicate_object THEN NULL; END ";
+    const std::string tag = DollarTag(body);
+    out.push_back("DO " + tag + body + tag);
   }
   for (const auto& c : t.columns) {
     if (NeedsOwnSequence(t, c)) {
@@ -98,11 +149,17 @@ std::vector<std::string> CreateTableSql(const TargetTable& t, bool with_primary_
     if (c.default_expr && !c.identity) sql += " DEFAULT " + *c.default_expr;
     if (e == Engine::kMySql && !c.comment.empty()) sql += " COMMENT " + QuoteLiteral(e, c.comment);
   }
-  // MySQL requires an AUTO_INCREMENT column to be a key, so its key goes inline regardless.
-  bool mysql_identity = false;
-  for (const auto& c : t.columns) mysql_identity |= c.identity && e == Engine::kMySql;
-  if (!t.primary_key.empty() && (with_primary_key || mysql_identity)) {
+  const MySqlIdentityKey identity_key = FindMySqlIdentityKey(t);
+  if (!t.primary_key.empty() && (with_primary_key || identity_key.primary)) {
     sql += ", PRIMARY KEY (" + ColumnList(e, t.primary_key) + ")";
+  }
+  if (identity_key.index != nullptr) {
+    sql += std::string(", ") + (identity_key.index->unique ? "UNIQUE " : "") + "KEY " +
+           Q(e, identity_key.index->name) + " (" +
+           MySqlIndexColumnList(t, identity_key.index->columns) + ")";
+  } else if (identity_key.column != nullptr && !identity_key.primary) {
+    sql += ", KEY " + Q(e, identity_key.column->target_name) + " (" +
+           Q(e, identity_key.column->target_name) + ")";
   }
   sql += ")";
   if (e == Engine::kMySql) {
@@ -137,7 +194,9 @@ std::string AddPrimaryKeySql(const TargetTable& t) {
 
 std::vector<std::string> CreateIndexesSql(const TargetTable& t) {
   std::vector<std::string> out;
+  const Index* inline_index = FindMySqlIdentityKey(t).index;
   for (const auto& idx : t.indexes) {
+    if (&idx == inline_index) continue;  // created with the table
     std::string cols = t.engine == Engine::kMySql ? MySqlIndexColumnList(t, idx.columns)
                                                   : ColumnList(t.engine, idx.columns);
     out.push_back(std::string("CREATE ") + (idx.unique ? "UNIQUE " : "") + "INDEX " +
@@ -166,10 +225,13 @@ std::vector<std::string> SyncIdentitySql(const TargetTable& t) {
     const std::string table_lit = QuoteLiteral(t.engine, Qualified(t));
     const std::string col_lit = QuoteLiteral(t.engine, c.target_name);
     const std::string qcol = Q(t.engine, c.target_name);
-    // setval(seq, max, true) when rows exist; (seq, 1, false) for an empty table.
-    out.push_back("SELECT setval(pg_get_serial_sequence(" + table_lit + ", " + col_lit +
-                  "), COALESCE(MAX(" + qcol + "), 1)::bigint, MAX(" + qcol +
-                  ") IS NOT NULL) FROM " + Qualified(t));
+    // setval(seq, max, true) when rows exist; (seq, 1, false) for an empty table. A numeric(20)
+    // column (BIGINT UNSIGNED) may hold more than a sequence can: the sequence is then left at
+    // its end, so the next insert fails loudly instead of the load.
+    std::string max = "COALESCE(MAX(" + qcol + "), 1)";
+    if (NeedsOwnSequence(t, c)) max = "LEAST(" + max + ", 9223372036854775807)";
+    out.push_back("SELECT setval(pg_get_serial_sequence(" + table_lit + ", " + col_lit + "), " +
+                  max + "::bigint, MAX(" + qcol + ") IS NOT NULL) FROM " + Qualified(t));
   }
   return out;
 }

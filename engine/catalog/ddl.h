@@ -36,6 +36,8 @@ std::string DropTableSql(const TargetTable& t);
 std::string TruncateTableSql(const TargetTable& t);
 // CREATE TABLE with columns, NOT NULL, defaults, identity and comments (MySQL inline). The
 // primary key is inline when `with_primary_key`; otherwise AddPrimaryKeySql adds it later.
+// On MySQL the key an AUTO_INCREMENT column must lead is always inline: the primary key, or
+// the first index the column leads (CreateIndexesSql then leaves it out), or KEY `col` (col).
 std::vector<std::string> CreateTableSql(const TargetTable& t, bool with_primary_key);
 std::string AddPrimaryKeySql(const TargetTable& t);
 std::vector<std::string> CreateIndexesSql(const TargetTable& t);

@@ -2,8 +2,8 @@
 #include "engine/catalog/type_mapping.h"
 
 #include <algorithm>
-#include <cctype>
 
+#include "engine/catalog/default_expr.h"
 #include "engine/catalog/identifier.h"
 
 namespace switchyard::catalog {
@@ -22,6 +22,11 @@ Status UnsupportedType(const Column& c, const std::string& why) {
   return Status::Unsupported("column " + c.name + " of type " + c.type.full + ": " + why +
                              "; exclude it with a remove-column rule or convert it with "
                              "change-data-type");
+}
+
+bool IsMySqlIntegerOrDecimal(const std::string& n) {
+  return IsOneOf(n, {"tinyint", "smallint", "mediumint", "int", "integer", "bigint", "decimal",
+                     "numeric", "float", "double", "real", "year"});
 }
 
 // ---------------------------------------------------------------------------------------
@@ -61,16 +66,25 @@ Status MySqlToPostgres(const Column& c, ColumnPlan* p) {
     p->target_type = "bit(" + Num(bits) + ")";
     p->select_expr = "LPAD(BIN(" + qcol + "+0)," + Num(bits) + ",'0')";
   } else if (n == "char") {
-    p->target_type = "character(" + Num(t.length.value_or(1)) + ")";
+    // CHAR(0) / VARCHAR(0) are legal on MySQL (they hold '' or NULL), not on PostgreSQL.
+    p->target_type = "character(" + Num(std::max<int64_t>(1, t.length.value_or(1))) + ")";
     p->transform = ValueTransform::kRejectNul;
   } else if (n == "varchar") {
-    p->target_type = "character varying(" + Num(t.length.value_or(255)) + ")";
+    p->target_type = "character varying(" + Num(std::max<int64_t>(1, t.length.value_or(255))) + ")";
     p->transform = ValueTransform::kRejectNul;
   } else if (IsOneOf(n, {"tinytext", "text", "mediumtext", "longtext"})) {
     p->target_type = t.is_json ? "jsonb" : "text";
-    p->transform = ValueTransform::kRejectNul;
+    p->transform = t.is_json ? ValueTransform::kRejectNulInJson : ValueTransform::kRejectNul;
   } else if (n == "json") {
     p->target_type = "jsonb";
+    p->transform = ValueTransform::kRejectNulInJson;
+    p->notes.push_back(
+        "JSON maps to jsonb: equal as JSON, but key order, white space and "
+        "duplicate keys are normalized");
+  } else if (n == "uuid") {  // MariaDB 10.7+
+    p->target_type = "uuid";
+  } else if (n == "inet4" || n == "inet6") {  // MariaDB 10.10+ / 10.5+
+    p->target_type = "inet";
   } else if (IsOneOf(n, {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"})) {
     p->target_type = "bytea";
     p->transform = ValueTransform::kBinaryToPgBytea;
@@ -99,8 +113,13 @@ Status MySqlToPostgres(const Column& c, ColumnPlan* p) {
     p->target_type = "text";
     p->notes.push_back(n == std::string("enum") ? "ENUM values are stored as text"
                                                 : "SET values are stored as comma-separated text");
+  } else if (IsOneOf(n, {"geometry", "point", "linestring", "polygon", "multipoint",
+                         "multilinestring", "multipolygon", "geometrycollection"})) {
+    return UnsupportedType(c,
+                           "spatial types have no PostgreSQL equivalent without PostGIS "
+                           "(change-data-type blob keeps MySQL's internal SRID+WKB bytes)");
   } else {
-    return UnsupportedType(c, "no PostgreSQL mapping yet");
+    return UnsupportedType(c, "no PostgreSQL equivalent");
   }
   return Status::Ok();
 }
@@ -135,15 +154,25 @@ Status PostgresToMySql(const Column& c, bool in_key, ColumnPlan* p) {
   } else if (n == "oid") {
     p->target_type = "int unsigned";
   } else if (n == "numeric") {
-    if (t.precision && *t.precision <= 65 && t.scale.value_or(0) <= 30) {
-      p->target_type = "decimal(" + Num(*t.precision) + "," + Num(t.scale.value_or(0)) + ")";
+    // DECIMAL(M,D) needs M <= 65, 0 <= D <= 30 and D <= M. PostgreSQL 15 also has a negative
+    // scale (numeric(5,-2) holds 9999900: M = 7, D = 0) and a scale above the precision
+    // (numeric(3,5) holds 0.00999: M = D = 5).
+    const int scale = t.scale.value_or(0);
+    const int m =
+        t.precision ? (scale < 0 ? *t.precision - scale : std::max(*t.precision, scale)) : 66;
+    const int d = std::max(scale, 0);
+    if (m <= 65 && d <= 30) {
+      p->target_type = "decimal(" + Num(m) + "," + Num(d) + ")";
+      p->transform = ValueTransform::kRejectNonFinite;
     } else {
       p->target_type = "decimal(65,30)";
+      // MySQL rounds extra fractional digits with only a note, even in strict mode.
+      p->transform = ValueTransform::kRejectBeyondMySqlDecimal;
       p->notes.push_back(
           "numeric without a MySQL-sized precision maps to decimal(65,30): values "
-          "with more than 35 integer or 30 fractional digits are rejected");
+          "with more than 35 integer digits or a non-zero digit after the 30th fractional one "
+          "are rejected, never rounded");
     }
-    p->transform = ValueTransform::kRejectNonFinite;
   } else if (n == "real") {
     p->target_type = "float";
     // PostgreSQL prints the shortest text that round-trips as float4 ("3.4028235e+38"), which
@@ -160,6 +189,9 @@ Status PostgresToMySql(const Column& c, bool in_key, ColumnPlan* p) {
     int64_t len = t.length.value_or(1);
     p->target_type = len <= 255 ? "char(" + Num(len) + ")" : "varchar(" + Num(len) + ")";
   } else if (n == "character varying" || n == "text" || n == "name" || n == "citext") {
+    if (n == "citext") {
+      p->notes.push_back("citext compares case-insensitively; the MySQL column is utf8mb4_bin");
+    }
     std::optional<int64_t> len = t.length;
     if (!len && in_key) {
       len = 768;  // InnoDB keys are limited to 3072 bytes = 768 utf8mb4 characters
@@ -223,7 +255,7 @@ Status PostgresToMySql(const Column& c, bool in_key, ColumnPlan* p) {
     p->select_expr = qcol + "::text";
     p->notes.push_back(n + " is stored as its PostgreSQL text form");
   } else {
-    return UnsupportedType(c, "no MySQL mapping yet");
+    return UnsupportedType(c, "no MySQL equivalent");
   }
   return Status::Ok();
 }
@@ -257,7 +289,9 @@ Status SameEngine(const Column& c, Engine engine, ColumnPlan* p) {
 
 // ---------------------------------------------------------------------------------------
 // change-data-type with DMS type names.
-Status OverrideType(const Column* c, const TypeOverride& o, Engine target, ColumnPlan* p) {
+// `c` is null for an added column, whose value is the rule's expression as it is.
+Status OverrideType(const Column* c, Engine source, const TypeOverride& o, Engine target,
+                    ColumnPlan* p) {
   const bool pg = target == Engine::kPostgres;
   const std::string& ty = o.type;
   auto len = [&](int64_t dflt) { return Num(o.length.value_or(dflt)); };
@@ -305,65 +339,41 @@ Status OverrideType(const Column* c, const TypeOverride& o, Engine target, Colum
                                    "numeric, real4, real8, string, wstring, clob, nclob, blob, "
                                    "bytes, date, time, datetime, boolean)");
   }
-  // Value conversions that follow from the new type.
+  // Value conversions that follow from the new type: the select expression and transform
+  // were chosen for the natural target type.
   if (c != nullptr) {
+    const ColumnType& st = c->type;
     const bool to_bytes = ty == "blob" || ty == "bytes";
-    if (pg && to_bytes && p->transform == ValueTransform::kRejectNul) {
-      p->transform = ValueTransform::kBinaryToPgBytea;  // text with NUL -> bytea keeps every byte
-    } else if (pg && !to_bytes && p->transform == ValueTransform::kBinaryToPgBytea) {
+    const bool source_bytea = source == Engine::kPostgres && st.name == "bytea";
+    if (pg && to_bytes) {
+      // bytea input is hex (text with NUL keeps every byte); a bytea source already prints it.
+      p->transform = source_bytea ? ValueTransform::kNone : ValueTransform::kBinaryToPgBytea;
+    } else if (pg && (p->transform == ValueTransform::kBinaryToPgBytea ||
+                      p->transform == ValueTransform::kRejectNulInJson)) {
       p->transform = ValueTransform::kRejectNul;
     }
-    if (pg && ty == "boolean") p->select_expr = "(" + p->select_expr + ")";
+    if (source == Engine::kMySql && st.name == "bit") {
+      // The natural mapping reads BIT as a string of 0 and 1; any other type wants the number.
+      p->select_expr = "(" + QuoteIdentifier(Engine::kMySql, c->name) + "+0)";
+      p->load_expr.clear();
+    }
+    if (source == Engine::kPostgres && st.name == "bit" && ty.find("int") == std::string::npos &&
+        ty != "numeric") {
+      p->load_expr.clear();  // CONV(@v,2,10) turns the bit string into a number
+    }
+    if (pg && ty == "boolean" &&
+        (source == Engine::kMySql ? IsMySqlIntegerOrDecimal(st.name) || st.name == "bit"
+                                  : IsOneOf(st.name, {"smallint", "integer", "bigint", "numeric",
+                                                      "real", "double precision"}))) {
+      // MySQL's truth: any non-zero number is true (TINYINT(1) may hold 2 or -1).
+      p->select_expr = "(" + p->select_expr + " <> 0)";
+    }
+    if (pg && ty == "time" && source == Engine::kMySql && st.name == "time") {
+      p->transform = ValueTransform::kRejectTimeOutsideDay;
+    }
   }
   p->notes.push_back("type changed by change-data-type to " + ty);
   return Status::Ok();
-}
-
-// Carries a default across engines when it is a plain literal or the current time; anything
-// else (function calls, sequences, expressions) stays behind with a note.
-std::optional<std::string> TranslateDefault(const std::string& expr, Engine source, Engine target,
-                                            const std::string& target_type,
-                                            std::vector<std::string>* notes) {
-  std::string v = expr;
-  if (source == Engine::kPostgres) {
-    // 'anon'::character varying, (0)::numeric, '{}'::integer[]
-    auto cast = v.rfind("::");
-    if (cast != std::string::npos && v.find('\'', cast) == std::string::npos) v = v.substr(0, cast);
-    if (v.size() >= 2 && v.front() == '(' && v.back() == ')') v = v.substr(1, v.size() - 2);
-  }
-  std::string lower;
-  for (char ch : v) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (lower == "null") return std::nullopt;
-  if (lower == "now()" || lower.rfind("current_timestamp", 0) == 0) {
-    if (target_type.find("time") != std::string::npos) return std::string("CURRENT_TIMESTAMP");
-  }
-  if (lower == "true" || lower == "false") {
-    if (target == Engine::kMySql) return std::string(lower == "true" ? "1" : "0");
-    return lower;
-  }
-  bool numeric = !v.empty() && v.find_first_not_of("0123456789.-+eE") == std::string::npos;
-  if (numeric) return v;
-  if (v.size() >= 2 && v.front() == '\'' && v.back() == '\'') {
-    // Same quoting rules for the literal body on both engines once parsed.
-    std::string body;
-    for (size_t i = 1; i + 1 < v.size(); ++i) {
-      if (v[i] == '\'' && v[i + 1] == '\'')
-        ++i;
-      else if (source == Engine::kMySql && v[i] == '\\' && i + 2 < v.size())
-        ++i;
-      body += v[i];
-    }
-    if (target_type == "json" || target_type.find("blob") != std::string::npos ||
-        target_type.find("text") != std::string::npos) {
-      notes->push_back("default " + expr +
-                       " not carried: MySQL does not allow literal defaults on this type");
-      return std::nullopt;
-    }
-    return QuoteLiteral(target, body);
-  }
-  notes->push_back("default " + expr +
-                   " not carried to the other engine; set it on the target if needed");
-  return std::nullopt;
 }
 
 }  // namespace
@@ -391,11 +401,10 @@ Result<ColumnPlan> PlanColumn(const Column& column, const MappingContext& ctx,
     p.target_type.clear();
   }
   if (override_type) {
-    SY_RETURN_IF_ERROR(OverrideType(&column, *override_type, ctx.target, &p));
+    SY_RETURN_IF_ERROR(OverrideType(&column, ctx.source, *override_type, ctx.target, &p));
   }
   if (ctx.source != ctx.target && column.default_expr && !column.auto_increment) {
-    p.default_expr =
-        TranslateDefault(*column.default_expr, ctx.source, ctx.target, p.target_type, &p.notes);
+    p.default_expr = TranslateDefault(column, ctx.source, ctx.target, p, &p.notes);
   }
   if (p.identity && ctx.source != ctx.target) {
     const bool integer_target =
@@ -420,7 +429,7 @@ Result<ColumnPlan> PlanAddedColumn(const std::string& name, const std::string& s
   ColumnPlan p;
   p.target_name = name;
   p.select_expr = select_expr;
-  SY_RETURN_IF_ERROR(OverrideType(nullptr, type, target, &p));
+  SY_RETURN_IF_ERROR(OverrideType(nullptr, target, type, target, &p));
   if (target == Engine::kPostgres && (type.type == "blob" || type.type == "bytes")) {
     p.transform = ValueTransform::kBinaryToPgBytea;
   }

@@ -20,13 +20,20 @@ namespace switchyard::catalog {
 // Client-side conversions applied to each value between reader and loader.
 enum class ValueTransform {
   kNone,
-  kMySqlZeroDateToNull,      // '0000-00-00', '2024-00-10' (PostgreSQL cannot hold them) -> NULL
+  // '0000-00-00', '2024-00-10' (PostgreSQL cannot hold them) -> NULL; a date that is not on
+  // the calendar ('2024-02-30', stored under ALLOW_INVALID_DATES) is a data error.
+  kMySqlZeroDateToNull,
   kMySqlZeroTimestampToUtc,  // same, then append "+00" so timestamptz reads it as UTC
   kBinaryToPgBytea,          // raw bytes -> "\x0a1b..." bytea hex input
   kPgByteaToBinary,          // "\x0a1b..." -> raw bytes
   kRejectNul,                // a 0x00 byte in text for PostgreSQL: a data error, never dropped
+  kRejectNulInJson,          // same for jsonb, which also refuses the escape \u0000
   kRejectNonFinite,          // NaN / Infinity for MySQL, which has no such values
-  kRejectPgSpecialDate,      // 'infinity', BC dates and years > 9999 for MySQL
+  // NaN / Infinity, and numbers DECIMAL(65,30) would round (more than 30 fractional digits)
+  // or refuse (more than 35 integer digits): MySQL rounds with only a note, even when strict.
+  kRejectBeyondMySqlDecimal,
+  kRejectPgSpecialDate,   // 'infinity', BC dates and years > 9999 for MySQL
+  kRejectTimeOutsideDay,  // MySQL TIME beyond 00:00:00..24:00:00 for a PostgreSQL time column
 };
 
 const char* ValueTransformName(ValueTransform t);
