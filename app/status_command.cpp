@@ -64,7 +64,16 @@ int StatusCommand(const std::vector<std::string>& args) {
     return 1;
   }
   if (parsed->Has("--json")) {
-    std::cout << state::ToDmsStatusJson(*task, *tables).dump(2) << "\n";
+    nlohmann::json out = state::ToDmsStatusJson(*task, *tables);
+    // DMS's TableStatistics has no error text (DMS puts it in the task log); a suspended
+    // table's reason is what an operator needs first, so add it under the name DMS uses for
+    // the task's: LastFailureMessage, only on tables that have one.
+    auto& stats = out["TableStatistics"];
+    for (size_t i = 0; i < tables->size() && i < stats.size(); ++i) {
+      if (!(*tables)[i].last_error.empty())
+        stats[i]["LastFailureMessage"] = (*tables)[i].last_error;
+    }
+    std::cout << out.dump(2) << "\n";
     return 0;
   }
   std::cout << "Task " << task->identifier << " (" << task->migration_type

@@ -1,6 +1,9 @@
 #include "engine/pipeline/full_load.h"
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -44,6 +47,54 @@ Status ExecuteAll(endpoints::SqlSession& s, const std::vector<std::string>& stat
   return Status::Ok();
 }
 
+// Test-only crash points, so integration tests can crash the engine at an exact place instead of
+// racing a `kill -9` against the load. SWITCHYARD_FAILPOINT=<point>:<N> kills the process with
+// SIGKILL (no handler, no destructor, no flush: exactly kill -9) at the N-th time this run
+// reaches <point>:
+//   after-prepare-table   a target table was prepared (prep mode applied, state recorded);
+//   after-commit          a target transaction was committed and its rows counted;
+//   after-segment-commit  a segment was recorded completed (and its table finished if it was
+//                         the table's last).
+// Unset (production), MaybeCrash is one string comparison.
+class CrashPoint {
+ public:
+  CrashPoint() {
+    const char* env = std::getenv("SWITCHYARD_FAILPOINT");
+    if (env == nullptr) return;
+    std::string spec(env);
+    auto colon = spec.find(':');
+    name_ = spec.substr(0, colon);
+    after_ = colon == std::string::npos ? 1 : std::atoll(spec.c_str() + colon + 1);
+  }
+  void Reached(std::string_view point) {
+    if (name_.empty() || point != name_) return;
+    if (++hits_ == after_) std::raise(SIGKILL);
+  }
+
+ private:
+  std::string name_;
+  long long after_ = 0;
+  std::atomic<long long> hits_{0};
+};
+
+void MaybeCrash(std::string_view point) {
+  static CrashPoint crash_point;
+  crash_point.Reached(point);
+}
+
+// Records the table as "Before load" with zeroed statistics and no segments.
+Status RegisterTable(state::StateStore& store, const TablePlan& plan) {
+  state::TableRecord rec;
+  rec.schema_name = plan.source.schema;
+  rec.table_name = plan.source.name;
+  rec.target_schema = plan.target.schema;
+  rec.target_table = plan.target.name;
+  rec.table_state = TableState::kBeforeLoad;
+  rec.estimated_rows = plan.source.estimated_rows;
+  SY_RETURN_IF_ERROR(store.UpsertTable(rec));
+  return store.ResetTable(rec.schema_name, rec.table_name, /*reload=*/false);
+}
+
 // CREATE INDEX is made idempotent so a resumed load can run it again.
 std::vector<std::string> IdempotentIndexes(const catalog::TargetTable& t) {
   auto stmts = catalog::CreateIndexesSql(t);
@@ -79,6 +130,10 @@ Status FullLoad::PrepareTable(endpoints::SqlSession& target, size_t index,
     auto rec = store_.GetTable(plan.source.schema, plan.source.name);
     if (rec.ok()) previous = *rec;
   }
+  if (previous && previous->table_state == TableState::kBeforeLoad &&
+      previous->segments_total == 0) {
+    previous.reset();  // registered but never prepared: prepare it as a fresh start would
+  }
   if (previous && previous->table_state == TableState::kTableCompleted) {
     SY_LOG(kInfo, Component::kTaskManager,
            "resume: " << plan.SourceName() << " was completed before, skipping");
@@ -110,10 +165,20 @@ Status FullLoad::PrepareTable(endpoints::SqlSession& target, size_t index,
         }
       }
     }
+    // FullLoadRows counted every commit, including those of the ranges just cleaned up; keep
+    // only the rows of the ranges that stay, or the reload counts them twice.
+    int64_t kept_rows = 0;
+    for (const auto& seg : segments) {
+      if (seg.state == SegmentState::kCompleted) kept_rows += seg.rows;
+    }
+    SY_RETURN_IF_ERROR(store_.AddFullLoadRows(plan.source.schema, plan.source.name,
+                                              kept_rows - previous->full_load_rows));
     SY_LOG(kInfo, Component::kTaskManager,
            "resume: " << plan.SourceName() << " reloads " << todo.size() << " of "
                       << plan.segments.size() << " segment(s)");
   } else {
+    // A fresh start registered every table up front; a resume registers a table it never saw.
+    if (resume_) SY_RETURN_IF_ERROR(RegisterTable(store_, plan));
     switch (fl.target_table_prep_mode) {
       case config::TargetTablePrepMode::kDropAndCreate:
         SY_RETURN_IF_ERROR(target.Execute(catalog::DropTableSql(t)));
@@ -130,15 +195,6 @@ Status FullLoad::PrepareTable(endpoints::SqlSession& target, size_t index,
         if (!exists) SY_RETURN_IF_ERROR(ExecuteAll(target, catalog::CreateTableSql(t, pk_inline)));
         break;
     }
-    state::TableRecord rec;
-    rec.schema_name = plan.source.schema;
-    rec.table_name = plan.source.name;
-    rec.target_schema = t.schema;
-    rec.target_table = t.name;
-    rec.table_state = TableState::kBeforeLoad;
-    rec.estimated_rows = plan.source.estimated_rows;
-    SY_RETURN_IF_ERROR(store_.UpsertTable(rec));
-    SY_RETURN_IF_ERROR(store_.ResetTable(rec.schema_name, rec.table_name, /*reload=*/false));
     SY_RETURN_IF_ERROR(store_.ReplaceSegments(plan.source.schema, plan.source.name, wheres));
     for (size_t i = 0; i < plan.segments.size(); ++i) todo.push_back(i);
   }
@@ -164,9 +220,17 @@ Status FullLoad::PrepareTargets(endpoints::SqlSession& target) {
     SY_RETURN_IF_ERROR(target.Execute(catalog::CreateSchemaSql(task_.target.engine, s)));
   }
   progress_.assign(plans_.size(), TableProgress{});
+  if (!resume_) {
+    // A fresh start forgets every table's progress before any target table is touched: a crash
+    // while preparing must not leave a table "Table completed" from an older run for a resume
+    // to skip. It also makes every table visible in `switchyard status` from the start, so a
+    // table whose preparation fails shows its error.
+    for (const auto& plan : plans_) SY_RETURN_IF_ERROR(RegisterTable(store_, plan));
+  }
   std::vector<Unit> units;
   for (size_t i = 0; i < plans_.size(); ++i) {
     Status st = PrepareTable(target, i, &units);
+    MaybeCrash("after-prepare-table");
     if (!st.ok()) {
       FailTable(i, st.WithContext("preparing target table " + plans_[i].TargetName()));
       std::lock_guard lock(mu_);
@@ -235,20 +299,26 @@ FullLoadResult FullLoad::Run(std::stop_token stop) {
     st = CreateForeignKeys(**target);
     if (!st.ok()) SY_LOG(kError, Component::kTargetLoad, st.ToString());
   }
-  auto tables = store_.ListTables();
-  if (tables.ok()) {
-    for (const auto& t : *tables) {
-      if (t.table_state == TableState::kTableCompleted)
-        ++result.tables_completed;
-      else if (t.table_state == TableState::kTableError)
-        ++result.tables_errored;
-      else {
-        if (stop.stop_requested()) {
-          (void)store_.SetTableState(t.schema_name, t.table_name, TableState::kTableCancelled, "");
-        }
-        ++result.tables_cancelled;
+  // Count this task's planned tables only: the store may still hold tables an earlier run of
+  // the task mapped, whose states say nothing about this run.
+  for (const auto& plan : plans_) {
+    auto t = store_.GetTable(plan.source.schema, plan.source.name);
+    if (!t.ok()) continue;
+    if (t->table_state == TableState::kTableCompleted) {
+      ++result.tables_completed;
+    } else if (t->table_state == TableState::kTableError) {
+      ++result.tables_errored;
+    } else {
+      if (stop.stop_requested()) {
+        (void)store_.SetTableState(t->schema_name, t->table_name, TableState::kTableCancelled, "");
       }
+      ++result.tables_cancelled;
     }
+  }
+  if (task_.switchyard.secondary_objects ==
+      config::SwitchyardSettings::SecondaryObjects::kDeferred) {
+    st = WriteDeferredSecondaryObjects();
+    if (!st.ok()) SY_LOG(kError, Component::kTargetLoad, st.ToString());
   }
   return result;
 }
@@ -303,6 +373,7 @@ void FullLoad::LoadUnit(const Unit& unit, endpoints::SnapshotReader& reader,
   callbacks.on_committed = [&](int64_t n) {
     rows += n;
     (void)store_.AddFullLoadRows(schema, table, n);
+    MaybeCrash("after-commit");
   };
   callbacks.on_data_error = [&](const Status& error, nlohmann::json row) {
     return HandleDataError(plan, error, std::move(row));
@@ -329,6 +400,7 @@ void FullLoad::LoadUnit(const Unit& unit, endpoints::SnapshotReader& reader,
     st = FinishTable(unit.table, loader.session());
     if (!st.ok()) FailTable(unit.table, st.WithContext("finishing " + plan.TargetName()));
   }
+  MaybeCrash("after-segment-commit");
 }
 
 Status FullLoad::FinishTable(size_t index, endpoints::SqlSession& target) {
@@ -340,13 +412,8 @@ Status FullLoad::FinishTable(size_t index, endpoints::SqlSession& target) {
     SY_ASSIGN_OR_RETURN(bool has_pk, PrimaryKeyExists(target, t.schema, t.name));
     if (!has_pk) SY_RETURN_IF_ERROR(target.Execute(catalog::AddPrimaryKeySql(t)));
   }
-  if (defer) {
-    std::lock_guard lock(mu_);
-    std::ofstream out(state_dir_ + "/deferred-secondary-objects.sql", std::ios::app);
-    for (const auto& sql : IdempotentIndexes(t)) out << sql << ";\n";
-  } else {
-    SY_RETURN_IF_ERROR(ExecuteAll(target, IdempotentIndexes(t)));
-  }
+  // Deferred indexes go to deferred-secondary-objects.sql, written at the end of the run.
+  if (!defer) SY_RETURN_IF_ERROR(ExecuteAll(target, IdempotentIndexes(t)));
   SY_RETURN_IF_ERROR(ExecuteAll(target, catalog::SyncIdentitySql(t)));
   SY_RETURN_IF_ERROR(store_.SetFullLoadTimes(plan.source.schema, plan.source.name, std::nullopt,
                                              std::chrono::system_clock::now()));
@@ -396,9 +463,33 @@ Status FullLoad::HandleDataError(const TablePlan& plan, const Status& error,
   return Status::Ok();
 }
 
+Status FullLoad::WriteDeferredSecondaryObjects() {
+  // Rewritten whole at the end of every run, from the tables completed so far: appending per
+  // run repeated statements after a resume or a second start, and ADD CONSTRAINT is not
+  // idempotent, so the file stopped being runnable as a whole.
+  std::vector<std::string> indexes, foreign_keys;
+  for (const auto& plan : plans_) {
+    auto t = store_.GetTable(plan.source.schema, plan.source.name);
+    if (!t.ok() || t->table_state != TableState::kTableCompleted) continue;
+    for (auto& sql : IdempotentIndexes(plan.target)) indexes.push_back(std::move(sql));
+    for (auto& sql : catalog::CreateForeignKeysSql(plan.target))
+      foreign_keys.push_back(std::move(sql));
+  }
+  const std::string path = state_dir_ + "/deferred-secondary-objects.sql";
+  std::ofstream out(path, std::ios::trunc);
+  out << "-- Secondary indexes and foreign keys of the completed tables, deferred by\n"
+         "-- SwitchyardSettings.CreateSecondaryObjects = \"deferred\". Run on the target.\n";
+  for (const auto& sql : indexes) out << sql << ";\n";
+  for (const auto& sql : foreign_keys) out << sql << ";\n";
+  out.close();
+  if (!out) return Status::IoError("cannot write " + path);
+  return Status::Ok();
+}
+
 Status FullLoad::CreateForeignKeys(endpoints::SqlSession& target) {
   const bool defer =
       task_.switchyard.secondary_objects == config::SwitchyardSettings::SecondaryObjects::kDeferred;
+  if (defer) return Status::Ok();  // WriteDeferredSecondaryObjects lists them
   std::set<std::pair<std::string, std::string>> completed;
   SY_ASSIGN_OR_RETURN(auto tables, store_.ListTables());
   for (const auto& t : tables) {
@@ -407,11 +498,6 @@ Status FullLoad::CreateForeignKeys(endpoints::SqlSession& target) {
   }
   for (const auto& plan : plans_) {
     for (const auto& sql : catalog::CreateForeignKeysSql(plan.target)) {
-      if (defer) {
-        std::ofstream out(state_dir_ + "/deferred-secondary-objects.sql", std::ios::app);
-        out << sql << ";\n";
-        continue;
-      }
       if (!completed.count({plan.target.schema, plan.target.name})) continue;
       Status st = target.Execute(sql);
       // A foreign key that already exists (resumed load) is not an error.

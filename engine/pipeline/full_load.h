@@ -53,6 +53,7 @@ class FullLoad {
   Status FinishTable(size_t index, endpoints::SqlSession& target);
   void FailTable(size_t index, const Status& error);
   Status CreateForeignKeys(endpoints::SqlSession& target);
+  Status WriteDeferredSecondaryObjects();
   Status HandleDataError(const TablePlan& plan, const Status& error, nlohmann::json row);
 
   const config::TaskConfig& task_;

@@ -274,7 +274,8 @@ Result<std::vector<TablePlan>> BuildTablePlans(const config::TaskConfig& task,
                                     target_cols, m.parallel_load->boundaries, nullable);
     } else if (m.parallel_load && m.parallel_load->type != config::ParallelLoad::Type::kNone) {
       plan.notes.push_back("parallel-load partitions are not implemented yet; loading whole");
-    } else if (plan.source.estimated_rows >= task.switchyard.auto_split_row_threshold &&
+    } else if (task.switchyard.auto_split_row_threshold > 0 &&  // 0 disables auto-split
+               plan.source.estimated_rows >= task.switchyard.auto_split_row_threshold &&
                plan.source.primary_key && plan.source.primary_key->columns.size() == 1 &&
                t.primary_key.size() == 1) {
       const auto* key = plan.source.FindColumn(plan.source.primary_key->columns[0]);
