@@ -94,11 +94,8 @@ std::string DollarTag(const std::string& body) {
   return tag;
 }
 
-// Index names are per table on MySQL but per schema on PostgreSQL: prefix with the table
-// name there so two tables' "idx_name" do not collide.
 std::string IndexName(const TargetTable& t, const std::string& name) {
-  if (t.engine == Engine::kPostgres) return t.name + "_" + name;
-  return name;
+  return t.index_name_prefix + name;
 }
 
 }  // namespace
@@ -202,6 +199,7 @@ std::vector<std::string> CreateIndexesSql(const TargetTable& t) {
     out.push_back(std::string("CREATE ") + (idx.unique ? "UNIQUE " : "") + "INDEX " +
                   Q(t.engine, IndexName(t, idx.name)) + " ON " + Qualified(t) + " (" + cols + ")");
   }
+  out.insert(out.end(), t.native_index_sql.begin(), t.native_index_sql.end());
   return out;
 }
 

@@ -28,6 +28,13 @@ struct TargetTable {
     std::vector<std::string> values;
   };
   std::vector<EnumType> enum_types;
+  // Prepended to index names. MySQL index names are per table but PostgreSQL's are per schema,
+  // so MySQL -> PostgreSQL sets "<table>_" to keep two tables' "idx_created" apart; same-engine
+  // copies keep the source's names.
+  std::string index_name_prefix;
+  // CREATE INDEX statements replayed as the source wrote them (PostgreSQL expression, partial,
+  // GIN/GiST indexes on a PostgreSQL target with the same schema and table names).
+  std::vector<std::string> native_index_sql;
 };
 
 // CREATE SCHEMA IF NOT EXISTS (PostgreSQL) / CREATE DATABASE IF NOT EXISTS (MySQL).

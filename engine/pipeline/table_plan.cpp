@@ -208,6 +208,21 @@ Result<std::vector<TablePlan>> BuildTablePlans(const config::TaskConfig& task,
       return false;
     };
 
+    if (source_engine == Engine::kMySql && target_engine == Engine::kPostgres) {
+      t.index_name_prefix = t.name + "_";
+    }
+    for (const auto& native : plan.source.native_indexes) {
+      // The source's own CREATE INDEX text names the source schema and table: replayable
+      // only on the same engine under the same names.
+      if (source_engine == target_engine && t.schema == plan.source.schema &&
+          t.name == plan.source.name) {
+        t.native_index_sql.push_back(native.definition);
+      } else {
+        plan.notes.push_back("index " + native.name + " (" + native.definition +
+                             ") not created: it cannot be translated; create it on the target");
+      }
+    }
+
     bool passthrough = source_engine == Engine::kPostgres && target_engine == Engine::kPostgres;
     for (const auto& mc : m.columns) {
       std::optional<catalog::TypeOverride> type_override;

@@ -10,6 +10,7 @@
 #include "engine/endpoints/endpoint.h"
 #include "engine/logging/log.h"
 #include "engine/pipeline/full_load.h"
+#include "engine/pipeline/sequences.h"
 #include "engine/pipeline/table_plan.h"
 
 namespace switchyard::pipeline {
@@ -119,6 +120,21 @@ RunOutcome TaskRunner::Run() {
   return outcome;
 }
 
+Status TaskRunner::CopySourceSequences(const std::vector<config::MappedTable>& mapped) {
+  auto reader = endpoints::OpenCatalogReader(task_.source.ToConnectionParams());
+  if (!reader.ok()) return reader.status().WithContext("connecting to the source");
+  const auto& mappings = task_.table_mappings;
+  auto sequences =
+      (*reader)->ReadSequences([&](const std::string& schema, const std::string& name) {
+        return mappings.SelectsTable(schema, name);
+      });
+  if (!sequences.ok()) return sequences.status().WithContext("reading source sequences");
+  if (sequences->empty()) return Status::Ok();
+  auto target = endpoints::Connect(task_.target.ToConnectionParams());
+  if (!target.ok()) return target.status().WithContext("connecting to the target");
+  return CopySequences(*sequences, mapped, **target);
+}
+
 RunOutcome TaskRunner::Execute(state::StateStore& store) {
   const bool resume = start_type_ == StartType::kResumeProcessing;
   if (task_.migration_type != config::MigrationType::kFullLoad) {
@@ -182,6 +198,9 @@ RunOutcome TaskRunner::Execute(state::StateStore& store) {
                                            "--start-type resume-processing")};
   }
   (void)store.SetFullLoadFinish();
+  // Sequence values are read now, after the tables, so they are at least as new as the rows.
+  Status sequences = CopySourceSequences(*mapped);
+  if (!sequences.ok()) return Fail(&store, 1, sequences);
   if (result.tables_completed == static_cast<int>(table_count)) {
     (void)store.SetTaskStatus(TaskStatus::kStopped, StopReason::kFullLoadOnlyFinished);
     SY_LOG(kInfo, Component::kTaskManager,

@@ -45,6 +45,8 @@ class TaskRunner {
  private:
   RunOutcome Execute(state::StateStore& store);
   RunOutcome Fail(state::StateStore* store, int exit_code, const Status& status);
+  // Standalone source sequences the selection rules match, copied with their current value.
+  Status CopySourceSequences(const std::vector<config::MappedTable>& mapped);
 
   config::TaskConfig task_;
   const std::string state_dir_;

@@ -246,14 +246,26 @@ TEST(Ddl, MySqlAutoIncrementLeadingASecondaryIndexCreatesThatIndexInline) {
 // ---------------------------------------------------------------------------------------
 // Indexes and foreign keys
 
-TEST(Ddl, PostgresIndexNamesArePrefixedWithTheTable) {
+TEST(Ddl, IndexNamesGetTheTablesPrefixWhenOneIsSet) {
   TargetTable t = Table(Engine::kPostgres, "s", "Customers");
+  t.index_name_prefix = "Customers_";
   t.columns = {Column("Email", "text")};
   t.indexes = {MakeIndex("by email", {"Email"}, true)};
   auto sql = CreateIndexesSql(t);
   ASSERT_EQ(sql.size(), 1u);
   EXPECT_EQ(sql[0],
             "CREATE UNIQUE INDEX \"Customers_by email\" ON \"s\".\"Customers\" (\"Email\")");
+}
+
+TEST(Ddl, NativeIndexStatementsFollowThePlainOnes) {
+  TargetTable t = Table(Engine::kPostgres, "s", "docs");
+  t.columns = {Column("id", "integer"), Column("doc", "jsonb")};
+  t.indexes = {MakeIndex("docs_id", {"id"}, false)};
+  t.native_index_sql = {"CREATE INDEX docs_doc ON s.docs USING gin (doc)"};
+  auto sql = CreateIndexesSql(t);
+  ASSERT_EQ(sql.size(), 2u);
+  EXPECT_EQ(sql[0], "CREATE INDEX \"docs_id\" ON \"s\".\"docs\" (\"id\")");
+  EXPECT_EQ(sql[1], "CREATE INDEX docs_doc ON s.docs USING gin (doc)");
 }
 
 TEST(Ddl, MySqlIndexesOnTextBlobAndJsonGetAPrefixLength) {

@@ -58,4 +58,11 @@ COMMENT ON COLUMN customers.name IS 'display name';
 CREATE INDEX customers_name ON customers (name);
 INSERT INTO customers (email, name) VALUES ('a@x.org', 'Ann'), ('b@x.org', 'Bob');
 CREATE TABLE purchases (id int PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id) ON DELETE CASCADE);
-INSERT INTO purchases VALUES (10, 1), (11, 2), (12, 1)
+INSERT INTO purchases VALUES (10, 1), (11, 2), (12, 1);
+CREATE SEQUENCE invoice_numbers START 1000 INCREMENT 5;
+SELECT nextval('invoice_numbers');
+SELECT nextval('invoice_numbers');
+CREATE TABLE docs (id int PRIMARY KEY, doc jsonb, title text);
+CREATE INDEX docs_doc ON docs USING gin (doc);
+CREATE INDEX docs_title_lower ON docs (lower(title)) WHERE title IS NOT NULL;
+INSERT INTO docs VALUES (1, '{"k": [1, 2]}', 'Hello'), (2, NULL, NULL)
