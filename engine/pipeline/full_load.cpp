@@ -146,6 +146,11 @@ Status FullLoad::PrepareTable(endpoints::SqlSession& target, size_t index,
     // Resume: keep committed key ranges, clean up and redo the others.
     SY_RETURN_IF_ERROR(store_.ReplaceSegments(plan.source.schema, plan.source.name, wheres));
     SY_ASSIGN_OR_RETURN(auto segments, store_.ListSegments(plan.source.schema, plan.source.name));
+    // Rows of the ranges that stay; FullLoadRows also counted commits of unfinished ranges.
+    int64_t kept_rows = 0;
+    for (const auto& seg : segments) {
+      if (seg.state == SegmentState::kCompleted) kept_rows += seg.rows;
+    }
     if (!exists) {
       SY_RETURN_IF_ERROR(ExecuteAll(target, catalog::CreateTableSql(t, pk_inline)));
       for (size_t i = 0; i < plan.segments.size(); ++i) todo.push_back(i);
@@ -155,7 +160,17 @@ Status FullLoad::PrepareTable(endpoints::SqlSession& target, size_t index,
         if (done) continue;
         todo.push_back(i);
       }
-      if (todo.size() == plan.segments.size()) {
+      if (fl.target_table_prep_mode == config::TargetTablePrepMode::kDoNothing) {
+        // DO_NOTHING loads into a table that may have held rows of its own: cleaning up a
+        // half-loaded range would delete them too. Only go on when nothing needs cleaning.
+        if (previous->full_load_rows > kept_rows) {
+          return Status::DatabaseError(
+              "resume cannot clean up the partly loaded rows of " + plan.TargetName() +
+              " with TargetTablePrepMode DO_NOTHING without also deleting rows that were there "
+              "before the load; remove the rows loaded so far yourself and resume, or reload "
+              "with TRUNCATE_BEFORE_LOAD");
+        }
+      } else if (todo.size() == plan.segments.size()) {
         SY_RETURN_IF_ERROR(target.Execute(catalog::TruncateTableSql(t)));
       } else {
         for (size_t i : todo) {
@@ -165,12 +180,7 @@ Status FullLoad::PrepareTable(endpoints::SqlSession& target, size_t index,
         }
       }
     }
-    // FullLoadRows counted every commit, including those of the ranges just cleaned up; keep
-    // only the rows of the ranges that stay, or the reload counts them twice.
-    int64_t kept_rows = 0;
-    for (const auto& seg : segments) {
-      if (seg.state == SegmentState::kCompleted) kept_rows += seg.rows;
-    }
+    // Keep only the rows of the ranges that stay, or the reload counts them twice.
     SY_RETURN_IF_ERROR(store_.AddFullLoadRows(plan.source.schema, plan.source.name,
                                               kept_rows - previous->full_load_rows));
     SY_LOG(kInfo, Component::kTaskManager,

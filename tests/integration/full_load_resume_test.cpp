@@ -222,5 +222,29 @@ TEST_F(FullLoadResume, SigtermStopsGracefullyAndResumeCompletesTheLoad) {
   EXPECT_EQ(tables[kSmall].full_load_rows, 20);
 }
 
+TEST_F(FullLoadResume, DoNothingResumeRefusesToDeleteRowsThatMayNotBeOurs) {
+  // DO_NOTHING loads into an existing table whose own rows cannot be told apart from loaded
+  // ones: a resume after a crash mid-table must stop that table, not clean it up.
+  const auto target = FreshPostgresDatabase("sy_fl_resume_nothing_dst");
+  ExecOrDie(target, std::string("CREATE SCHEMA \"") + kSourceDb + "\";\n" + "CREATE TABLE " +
+                        kTargetBig + " (id int PRIMARY KEY, v varchar(40), n int);\n" +
+                        "INSERT INTO " + kTargetBig + " VALUES (100000, 'theirs', 1)");
+  const auto task = Task("fl-resume-nothing", target, "DO_NOTHING");
+  const std::string work = MakeTempDir("sy-fl-resume-nothing");
+  {
+    ScopedEnv crash("SWITCHYARD_FAILPOINT", "after-commit:1");
+    RunResult crashed = RunSwitchyard(task, work);
+    ASSERT_NE(crashed.exit_code, 0) << crashed.output;
+  }
+  RunResult resumed = RunSwitchyard(task, work, "--start-type resume-processing");
+  EXPECT_EQ(resumed.exit_code, 1) << resumed.output;
+  auto tables = ReadTables(work + "/state");
+  ASSERT_EQ(tables.count(kBig), 1u);
+  EXPECT_EQ(tables[kBig].table_state, state::TableState::kTableError);
+  EXPECT_NE(tables[kBig].last_error.find("DO_NOTHING"), std::string::npos)
+      << tables[kBig].last_error;
+  EXPECT_EQ(QueryValue(target, "SELECT v FROM " + kTargetBig + " WHERE id = 100000"), "theirs");
+}
+
 }  // namespace
 }  // namespace switchyard::testing
