@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -138,122 +139,110 @@ Status SegmentLoader::Load(const TablePlan& plan, const Segment& segment,
   return LoadConverted(plan, spec, callbacks, stop);
 }
 
-Status SegmentLoader::LoadConverted(const TablePlan& plan, const endpoints::ReadSpec& spec,
-                                    const SegmentCallbacks& callbacks, std::stop_token stop) {
-  BoundedQueue<endpoints::RowBatch> queue(kQueueDepth);
-  const bool transform = NeedsTransform(plan);
-  Status writer_status;
-  {
-    std::jthread writer([&] {
-      auto fail = [&](Status st) {
-        writer_status = std::move(st);
-        queue.Cancel();
-        (void)loader_.Abort();
-      };
-      Status st = loader_.Begin(MakeLoadSpec(plan));
-      if (!st.ok()) return fail(st);
-      int64_t in_txn = 0;
-      endpoints::RowBatch converted;
-      while (auto batch = queue.Pop()) {
-        const endpoints::RowBatch* to_write = &*batch;
-        if (transform) {
-          st = TransformBatch(plan, *batch, &converted, callbacks);
-          if (!st.ok()) return fail(st);
-          to_write = &converted;
-        }
-        if (to_write->rows() > 0) {
-          st = loader_.Write(*to_write);
-          if (!st.ok()) return fail(st);
-          in_txn += static_cast<int64_t>(to_write->rows());
-        }
-        if (in_txn >= commit_rate_) {
-          st = loader_.Commit();
-          if (!st.ok()) return fail(st);
-          callbacks.on_committed(in_txn);
-          in_txn = 0;
-          st = loader_.Begin(MakeLoadSpec(plan));
-          if (!st.ok()) return fail(st);
-        }
-      }
-      if (stop.stop_requested()) return fail(Status::Cancelled("stop requested"));
-      st = loader_.Commit();
-      if (!st.ok()) return fail(st);
-      callbacks.on_committed(in_txn);
-    });
-    QueueSink sink(queue);
-    Status read_status = reader_.Read(spec, sink, stop);
-    if (read_status.ok()) {
-      queue.Close();
-    } else {
-      queue.Cancel();
-    }
-    writer.join();
-    // The writer's error explains a reader's "writer stopped"; otherwise the reader's wins.
-    if (!writer_status.ok()) return writer_status;
-    if (!read_status.ok()) return read_status;
-  }
-  return writer_status;
-}
+namespace {
 
-Status SegmentLoader::LoadPassthrough(const TablePlan& plan, const endpoints::ReadSpec& spec,
-                                      const SegmentCallbacks& callbacks, std::stop_token stop) {
-  BoundedQueue<std::string> queue(kQueueDepth * 8);
+// Runs `read` on the calling thread and a writer thread that pops items from `queue`, writes
+// each with `write` (which returns the rows it wrote) and commits every `commit_rate` rows.
+// On any failure the queue is cancelled so the other side stops, and the open transaction is
+// rolled back; earlier commits stay (the caller's on_committed saw them).
+template <typename Item>
+Status RunReaderAndWriter(BoundedQueue<Item>& queue, endpoints::BulkLoader& loader,
+                          const endpoints::LoadSpec& load_spec, int64_t commit_rate,
+                          const SegmentCallbacks& callbacks, std::stop_token stop,
+                          const std::function<Status()>& read,
+                          const std::function<Result<int64_t>(Item&)>& write) {
   Status writer_status;
   std::jthread writer([&] {
     auto fail = [&](Status st) {
       writer_status = std::move(st);
       queue.Cancel();
-      (void)loader_.Abort();
+      (void)loader.Abort();
     };
-    Status st = loader_.Begin(MakeLoadSpec(plan));
+    Status st = loader.Begin(load_spec);
     if (!st.ok()) return fail(st);
     int64_t in_txn = 0;
-    while (auto chunk = queue.Pop()) {
-      st = loader_.WriteRaw(*chunk);
-      if (!st.ok()) return fail(st);
-      // COPY text escapes newlines inside values, so each '\n' ends one row.
-      in_txn += std::count(chunk->begin(), chunk->end(), '\n');
-      if (in_txn >= commit_rate_) {
-        st = loader_.Commit();
-        if (!st.ok()) return fail(st);
+    while (auto item = queue.Pop()) {
+      auto wrote = write(*item);
+      if (!wrote.ok()) return fail(wrote.status());
+      in_txn += *wrote;
+      if (in_txn >= commit_rate) {
+        if (st = loader.Commit(); !st.ok()) return fail(st);
         callbacks.on_committed(in_txn);
         in_txn = 0;
-        st = loader_.Begin(MakeLoadSpec(plan));
-        if (!st.ok()) return fail(st);
+        if (st = loader.Begin(load_spec); !st.ok()) return fail(st);
       }
     }
     if (stop.stop_requested()) return fail(Status::Cancelled("stop requested"));
-    st = loader_.Commit();
-    if (!st.ok()) return fail(st);
+    if (st = loader.Commit(); !st.ok()) return fail(st);
     callbacks.on_committed(in_txn);
   });
-  // Coalesce small chunks (libpq hands over one row at a time) into ~256 KB blocks.
-  std::string pending;
-  auto flush = [&]() -> Status {
-    if (pending.empty()) return Status::Ok();
-    if (!queue.Push(std::move(pending))) return Status::Cancelled("the writer stopped");
-    pending = std::string();
-    pending.reserve(300 << 10);
-    return Status::Ok();
-  };
-  pending.reserve(300 << 10);
-  Status read_status = reader_.ReadRaw(
-      spec,
-      [&](std::string_view chunk) -> Status {
-        pending.append(chunk);
-        if (pending.size() >= (256 << 10)) return flush();
-        return Status::Ok();
-      },
-      stop);
-  if (read_status.ok()) read_status = flush();
+  Status read_status = read();
   if (read_status.ok()) {
     queue.Close();
   } else {
     queue.Cancel();
   }
   writer.join();
+  // The writer's error explains a reader's "the writer stopped"; otherwise the reader's wins.
   if (!writer_status.ok()) return writer_status;
   return read_status;
+}
+
+}  // namespace
+
+Status SegmentLoader::LoadConverted(const TablePlan& plan, const endpoints::ReadSpec& spec,
+                                    const SegmentCallbacks& callbacks, std::stop_token stop) {
+  BoundedQueue<endpoints::RowBatch> queue(kQueueDepth);
+  const bool transform = NeedsTransform(plan);
+  endpoints::RowBatch converted;  // used by the writer thread only
+  return RunReaderAndWriter<endpoints::RowBatch>(
+      queue, loader_, MakeLoadSpec(plan), commit_rate_, callbacks, stop,
+      [&]() -> Status {
+        QueueSink sink(queue);
+        return reader_.Read(spec, sink, stop);
+      },
+      [&](endpoints::RowBatch& batch) -> Result<int64_t> {
+        const endpoints::RowBatch* to_write = &batch;
+        if (transform) {
+          SY_RETURN_IF_ERROR(TransformBatch(plan, batch, &converted, callbacks));
+          to_write = &converted;
+        }
+        if (to_write->rows() == 0) return int64_t{0};
+        SY_RETURN_IF_ERROR(loader_.Write(*to_write));
+        return static_cast<int64_t>(to_write->rows());
+      });
+}
+
+Status SegmentLoader::LoadPassthrough(const TablePlan& plan, const endpoints::ReadSpec& spec,
+                                      const SegmentCallbacks& callbacks, std::stop_token stop) {
+  BoundedQueue<std::string> queue(kQueueDepth * 8);
+  return RunReaderAndWriter<std::string>(
+      queue, loader_, MakeLoadSpec(plan), commit_rate_, callbacks, stop,
+      [&]() -> Status {
+        // Coalesce small chunks (libpq hands over one row at a time) into ~256 KB blocks.
+        std::string pending;
+        auto flush = [&]() -> Status {
+          if (pending.empty()) return Status::Ok();
+          if (!queue.Push(std::move(pending))) return Status::Cancelled("the writer stopped");
+          pending = std::string();
+          pending.reserve(300 << 10);
+          return Status::Ok();
+        };
+        pending.reserve(300 << 10);
+        SY_RETURN_IF_ERROR(reader_.ReadRaw(
+            spec,
+            [&](std::string_view chunk) -> Status {
+              pending.append(chunk);
+              return pending.size() >= (256 << 10) ? flush() : Status::Ok();
+            },
+            stop));
+        return flush();
+      },
+      [&](std::string& chunk) -> Result<int64_t> {
+        SY_RETURN_IF_ERROR(loader_.WriteRaw(chunk));
+        // COPY text escapes newlines inside values, so each '\n' ends one row.
+        return static_cast<int64_t>(std::count(chunk.begin(), chunk.end(), '\n'));
+      });
 }
 
 }  // namespace switchyard::pipeline
