@@ -114,13 +114,11 @@ int RunCommand(const std::vector<std::string>& args) {
     std::cerr << "switchyard: " << logger.status().message() << "\n";
     return 1;
   }
-  if (task->settings.logging.enable_logging && !task->settings.raw.is_null()) {
-    const auto& raw = task->settings.raw;
-    if (raw.contains("Logging") && raw["Logging"].contains("LogComponents")) {
-      Status st = (*logger)->ApplyLogComponents(raw["Logging"]["LogComponents"]);
-      if (!st.ok())
-        std::cerr << "switchyard: warning: Logging.LogComponents: " << st.message() << "\n";
-    }
+  // Ids were validated (unknown ones warned about) when the task file was parsed.
+  for (const auto& [id, severity] : task->settings.logging.component_severity) {
+    auto component = logging::ParseComponent(id);
+    auto level = logging::ParseSeverity(severity);
+    if (component.ok() && level.ok()) (*logger)->SetComponentSeverity(*component, *level);
   }
   logging::InstallLogger(std::shared_ptr<logging::Logger>(std::move(*logger)));
 

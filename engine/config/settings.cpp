@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "engine/config/json_reader.h"
+#include "engine/logging/log_component.h"
 
 namespace switchyard::config {
 namespace {
@@ -62,32 +63,6 @@ const EnumNames<std::string> kSeverities = {
     {"LOGGER_SEVERITY_DEFAULT", "LOGGER_SEVERITY_DEFAULT"},
     {"LOGGER_SEVERITY_DEBUG", "LOGGER_SEVERITY_DEBUG"},
     {"LOGGER_SEVERITY_DETAILED_DEBUG", "LOGGER_SEVERITY_DETAILED_DEBUG"},
-};
-// Component ids DMS documents or returns in its settings.
-constexpr std::string_view kLogComponents[] = {
-    "SOURCE_UNLOAD",
-    "SOURCE_CAPTURE",
-    "SORTER",
-    "TARGET_LOAD",
-    "TARGET_APPLY",
-    "TASK_MANAGER",
-    "TABLES_MANAGER",
-    "METADATA_MANAGER",
-    "FILE_FACTORY",
-    "TRANSFORMATION",
-    "VALIDATOR",
-    "VALIDATOR_EXT",
-    "IO",
-    "PERFORMANCE",
-    "REST_SERVER",
-    "COMMON",
-    "ADDONS",
-    "DATA_STRUCTURE",
-    "COMMUNICATION",
-    "FILE_TRANSFER",
-    "ASSERTION",
-    "SERVICE",
-    "INFRASTRUCTURE",
 };
 
 // Top-level settings DMS defines that we do not model field by field: one warning each.
@@ -239,8 +214,7 @@ Status ParseLogging(ObjectReader& r, LoggingSettings* l, std::vector<std::string
     SY_RETURN_IF_ERROR(c.GetString("Id", &id, Need::kRequired, "a log component id"));
     SY_RETURN_IF_ERROR(c.GetEnum("Severity", kSeverities, &severity, Need::kRequired));
     c.WarnUnknownKeys(warnings);
-    if (std::find(std::begin(kLogComponents), std::end(kLogComponents), id) ==
-        std::end(kLogComponents)) {
+    if (!logging::ParseComponent(id).ok()) {  // the logger's list is the one list of ids
       warnings->push_back(c.PathOf("Id") + ": unknown log component \"" + id + "\", ignored");
       continue;
     }

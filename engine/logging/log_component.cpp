@@ -29,6 +29,9 @@ constexpr std::array<const char*, kComponentCount> kComponentNames = {
     "DATA_STRUCTURE",
     "COMMUNICATION",
     "FILE_TRANSFER",
+    "ASSERTION",
+    "SERVICE",
+    "INFRASTRUCTURE",
     "ASSESSMENT",
 };
 

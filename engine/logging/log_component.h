@@ -34,6 +34,9 @@ enum class Component {
   kDataStructure,    // DATA_STRUCTURE
   kCommunication,    // COMMUNICATION: connections to the endpoints
   kFileTransfer,     // FILE_TRANSFER
+  kAssertion,        // ASSERTION
+  kService,          // SERVICE
+  kInfrastructure,   // INFRASTRUCTURE
   kAssessment,       // ASSESSMENT (Switchyard): premigration assessments
 };
 inline constexpr size_t kComponentCount = static_cast<size_t>(Component::kAssessment) + 1;

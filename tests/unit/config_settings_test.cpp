@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/config/settings.h"
+#include "engine/logging/log_component.h"
 
 namespace switchyard::config {
 namespace {
@@ -89,6 +90,28 @@ TEST(TaskSettings, EmptyObjectGivesDmsDefaults) {
   EXPECT_FALSE(r->validation.enable_validation);
   EXPECT_TRUE(r->logging.enable_logging);
   EXPECT_EQ(r->control_tables.history_timeslot_in_minutes, 5);
+}
+
+TEST(TaskSettings, EveryDmsLogComponentIdIsOneTheLoggerKnows) {
+  std::vector<std::string> warnings;
+  auto r = ParseTaskSettings(json::parse(R"({"Logging": {"LogComponents": [
+      {"Id": "ASSERTION", "Severity": "LOGGER_SEVERITY_DEBUG"},
+      {"Id": "INFRASTRUCTURE", "Severity": "LOGGER_SEVERITY_DEFAULT"},
+      {"Id": "TARGET_LOAD", "Severity": "LOGGER_SEVERITY_DETAILED_DEBUG"},
+      {"Id": "NO_SUCH_THING", "Severity": "LOGGER_SEVERITY_DEBUG"}]}})"),
+                             "S", &warnings);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("NO_SUCH_THING"), std::string::npos);
+  EXPECT_EQ(r->logging.component_severity.size(), 3u);
+  // The shipped DMS settings sample too: the run command applies each id to the logger.
+  warnings.clear();
+  auto sample = ParseTaskSettings(LoadSample("task-settings.json"), "S", &warnings);
+  ASSERT_TRUE(sample.ok());
+  for (const auto& [id, severity] : sample->logging.component_severity) {
+    EXPECT_TRUE(logging::ParseComponent(id).ok()) << id;
+    EXPECT_TRUE(logging::ParseSeverity(severity).ok()) << severity;
+  }
 }
 
 std::string ErrorOf(const char* settings_json) {
