@@ -2,47 +2,9 @@
 
 #include "engine/catalog/identifier.h"
 #include "engine/endpoints/postgres/pg_error.h"
+#include "engine/endpoints/postgres/pg_session.h"
 
 namespace switchyard::endpoints::postgres {
-namespace {
-
-// One round trip for every setting; see the class comment for why each is needed.
-constexpr const char* kSessionSettings =
-    "SET standard_conforming_strings = on; "
-    "SET DateStyle = 'ISO, YMD'; "
-    "SET IntervalStyle = 'postgres'; "
-    "SET TimeZone = 'UTC'; "
-    "SET extra_float_digits = 1; "
-    "SET bytea_output = 'hex'";
-
-const char* SslModeKeyword(SslMode mode) {
-  switch (mode) {
-    case SslMode::kNone:
-      return "disable";
-    case SslMode::kRequire:
-      return "require";
-    case SslMode::kVerifyCa:
-      return "verify-ca";
-    case SslMode::kVerifyFull:
-      return "verify-full";
-  }
-  return "disable";
-}
-
-// Notices (e.g. "drop cascades to ...") would otherwise be printed to stderr by libpq.
-void IgnoreNotice(void*, const char*) {}
-
-// libpq does not echo passwords in its messages; this is a second line of defence in case a
-// future version or a server-side message ever does.
-std::string Redact(std::string text, const std::string& secret) {
-  if (secret.size() < 4) return text;
-  for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
-    text.replace(pos, secret.size(), "********");
-  }
-  return text;
-}
-
-}  // namespace
 
 PgConnection::PgConnection(PGconn* conn, std::string describe)
     : conn_(conn), cancel_(PQgetCancel(conn)), describe_(std::move(describe)) {}

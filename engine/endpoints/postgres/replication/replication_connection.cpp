@@ -7,45 +7,10 @@
 
 #include "engine/catalog/identifier.h"
 #include "engine/endpoints/postgres/pg_error.h"
+#include "engine/endpoints/postgres/pg_session.h"
 
 namespace switchyard::endpoints::postgres::replication {
 namespace {
-
-// Mirrors PgConnection's session settings (pg_connection.cpp): the walsender formats values
-// with them, so they must match what the full load read.
-constexpr const char* kSessionSettings =
-    "SET standard_conforming_strings = on; "
-    "SET DateStyle = 'ISO, YMD'; "
-    "SET IntervalStyle = 'postgres'; "
-    "SET TimeZone = 'UTC'; "
-    "SET extra_float_digits = 1; "
-    "SET bytea_output = 'hex'";
-
-// Mirrors pg_connection.cpp (private there).
-const char* SslModeKeyword(SslMode mode) {
-  switch (mode) {
-    case SslMode::kNone:
-      return "disable";
-    case SslMode::kRequire:
-      return "require";
-    case SslMode::kVerifyCa:
-      return "verify-ca";
-    case SslMode::kVerifyFull:
-      return "verify-full";
-  }
-  return "disable";
-}
-
-void IgnoreNotice(void*, const char*) {}
-
-// Mirrors pg_connection.cpp: a second line of defence against a password in a message.
-std::string Redact(std::string text, const std::string& secret) {
-  if (secret.size() < 4) return text;
-  for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
-    text.replace(pos, secret.size(), "********");
-  }
-  return text;
-}
 
 bool IsGucName(const std::string& name) {
   if (name.empty()) return false;
