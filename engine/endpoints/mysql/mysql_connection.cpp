@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "engine/catalog/identifier.h"
+#include "engine/endpoints/mysql/mysql_client.h"
 #include "engine/endpoints/mysql/mysql_error.h"
 
 namespace switchyard::endpoints::mysql {
@@ -17,9 +18,6 @@ namespace {
 // LOAD DATA producer) before it drops the connection. The defaults (30/60 s) are far too short
 // for a pipeline whose target is momentarily slower than its source.
 constexpr int kNetTimeoutSeconds = 3600;
-constexpr unsigned int kConnectTimeoutSeconds = 30;
-// Client-side packet limit; the server's max_allowed_packet still applies.
-constexpr size_t kMaxAllowedPacket = size_t{1} << 30;
 
 // Session settings every connection runs; see the header for why each matters.
 const char* const kSessionSetup[] = {
@@ -27,28 +25,6 @@ const char* const kSessionSetup[] = {
     "SET time_zone = '+00:00'",
     "SET sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'",
 };
-
-void InitLibraryOnce() {
-  // mysql_library_init is not thread-safe; mysql_init would call it lazily on first use.
-  static std::once_flag once;
-  std::call_once(once, [] { mysql_library_init(0, nullptr, nullptr); });
-}
-
-// Applies the TLS settings of `mode`. libmariadb 3.3 does not verify the server certificate
-// unless MYSQL_OPT_SSL_VERIFY_SERVER_CERT is set, so the verify modes set it explicitly.
-void ApplySslOptions(MYSQL* mysql, const ConnectionParams& params) {
-  if (params.ssl_mode == SslMode::kNone) return;
-  my_bool on = 1;
-  mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &on);
-  if (!params.ssl_root_cert.empty()) {
-    mysql_optionsv(mysql, MYSQL_OPT_SSL_CA, params.ssl_root_cert.c_str());
-  }
-  if (params.ssl_mode == SslMode::kVerifyCa || params.ssl_mode == SslMode::kVerifyFull) {
-    mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
-  }
-}
-
-const char* NullIfEmpty(const std::string& text) { return text.empty() ? nullptr : text.c_str(); }
 
 }  // namespace
 
@@ -58,42 +34,14 @@ MySqlConnection::MySqlConnection(MYSQL* mysql, std::string where)
 MySqlConnection::~MySqlConnection() { mysql_close(mysql_); }
 
 Result<std::unique_ptr<MySqlConnection>> MySqlConnection::Open(const ConnectionParams& params) {
-  InitLibraryOnce();
-  MYSQL* mysql = mysql_init(nullptr);
+  const ClientOptions options{.local_infile = true, .client_flags = CLIENT_MULTI_RESULTS};
+  MYSQL* mysql = InitClient(params, options);
   if (mysql == nullptr) return Status::Internal("mysql_init failed: out of memory");
   std::unique_ptr<MySqlConnection> conn(new MySqlConnection(mysql, params.Describe()));
-
-  mysql_optionsv(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-  mysql_optionsv(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &kConnectTimeoutSeconds);
-  unsigned int local_infile = 1;
-  mysql_optionsv(mysql, MYSQL_OPT_LOCAL_INFILE, &local_infile);
-  size_t max_packet = kMaxAllowedPacket;
-  mysql_optionsv(mysql, MYSQL_OPT_MAX_ALLOWED_PACKET, &max_packet);
-  mysql_optionsv(mysql, MYSQL_OPT_CONNECT_ATTR_ADD, "program_name",
-                 params.application_name.c_str());
-  ApplySslOptions(mysql, params);
-  if (params.password.empty()) {
-    // Let the option files ([client] group) supply the password, as the mariadb client does.
-    mysql_optionsv(mysql, MYSQL_READ_DEFAULT_GROUP, "client");
-  }
+  // Only the batch the bulk loader armed can be read by a LOAD DATA LOCAL (see infile_).
   mysql_set_local_infile_handler(mysql, &InfileInit, &InfileRead, &InfileEnd, &InfileError,
                                  &conn->infile_);
-
-  const char* password = params.password.empty() ? nullptr : params.password.Reveal().c_str();
-  if (mysql_real_connect(mysql, NullIfEmpty(params.host), NullIfEmpty(params.user), password,
-                         NullIfEmpty(params.database), static_cast<unsigned int>(params.port),
-                         nullptr, CLIENT_MULTI_RESULTS) == nullptr) {
-    return conn->LastError("connecting");
-  }
-
-  // libmariadb 3.3 honours MYSQL_OPT_SSL_ENFORCE only together with certificate verification:
-  // without it, a server that offers no TLS gets a plaintext connection. Refuse that here.
-  if (params.ssl_mode != SslMode::kNone && mysql_get_ssl_cipher(mysql) == nullptr) {
-    return Status::DatabaseError(
-        "connecting: TLS is required (ssl mode) but the server did not start TLS; refusing a "
-        "plaintext connection (" +
-        conn->where_ + ")");
-  }
+  SY_RETURN_IF_ERROR(ConnectClient(mysql, params, options, "connecting", conn->where_));
 
   const char* version = mysql_get_server_info(mysql);
   conn->server_version_ = version != nullptr ? version : "";

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "engine/endpoints/mysql/binlog/byte_reader.h"
+#include "engine/endpoints/mysql/mysql_client.h"
 #include "engine/endpoints/mysql/mysql_error.h"
 
 namespace switchyard::endpoints::mysql::binlog {
@@ -16,35 +17,12 @@ namespace {
 constexpr size_t kHeaderLength = 19;
 constexpr size_t kChecksumLength = 4;
 constexpr uint8_t kChecksumCrc32 = 1;
-constexpr unsigned int kConnectTimeoutSeconds = 30;
-constexpr size_t kMaxAllowedPacket = size_t{1} << 30;
 // ER_MASTER_FATAL_ERROR_READING_BINLOG: the dump thread refused (missing file, bad position...).
 constexpr unsigned int kErrorReadingBinlog = 1236;
 // Default post-header lengths when a FORMAT_DESCRIPTION does not list the type.
 constexpr uint8_t kTableMapPostHeader = 8;
 constexpr uint8_t kRowsV1PostHeader = 8;
 constexpr uint8_t kRowsV2PostHeader = 10;
-
-void InitLibraryOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { mysql_library_init(0, nullptr, nullptr); });
-}
-
-// The TLS handling of MySqlConnection::Open, repeated here because the dump connection needs
-// its own MYSQL* with a read timeout set before connecting.
-void ApplySslOptions(MYSQL* mysql, const ConnectionParams& params) {
-  if (params.ssl_mode == SslMode::kNone) return;
-  my_bool on = 1;
-  mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &on);
-  if (!params.ssl_root_cert.empty()) {
-    mysql_optionsv(mysql, MYSQL_OPT_SSL_CA, params.ssl_root_cert.c_str());
-  }
-  if (params.ssl_mode == SslMode::kVerifyCa || params.ssl_mode == SslMode::kVerifyFull) {
-    mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
-  }
-}
-
-const char* NullIfEmpty(const std::string& text) { return text.empty() ? nullptr : text.c_str(); }
 
 // Escapes a value for a single-quoted SQL literal (no server round trip needed for GTID text,
 // but it goes through the client library's escaping like every value).
@@ -98,40 +76,20 @@ Result<std::unique_ptr<BinlogStream>> BinlogStream::Open(const BinlogStreamOptio
   if (options.start_file.empty() && options.start_gtid.empty()) {
     return Status::InvalidArgument("binlog stream: a start file (or MariaDB GTID) is required");
   }
-  InitLibraryOnce();
-  MYSQL* mysql = mysql_init(nullptr);
-  if (mysql == nullptr) return Status::Internal("mysql_init failed: out of memory");
-  const ConnectionParams& params = options.connection;
-  std::unique_ptr<BinlogStream> stream(new BinlogStream(mysql, params.Describe()));
-
   unsigned int read_timeout = static_cast<unsigned int>(options.read_timeout.count());
   if (read_timeout == 0 && options.heartbeat_period.count() > 0) {
     auto three = std::chrono::duration_cast<std::chrono::seconds>(options.heartbeat_period * 3);
     read_timeout = static_cast<unsigned int>(std::max<int64_t>(10, three.count() + 1));
   }
-  mysql_optionsv(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-  mysql_optionsv(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &kConnectTimeoutSeconds);
-  if (read_timeout > 0) mysql_optionsv(mysql, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
-  size_t max_packet = kMaxAllowedPacket;
-  mysql_optionsv(mysql, MYSQL_OPT_MAX_ALLOWED_PACKET, &max_packet);
-  mysql_optionsv(mysql, MYSQL_OPT_CONNECT_ATTR_ADD, "program_name",
-                 params.application_name.c_str());
-  ApplySslOptions(mysql, params);
-  if (params.password.empty()) mysql_optionsv(mysql, MYSQL_READ_DEFAULT_GROUP, "client");
-
-  const char* password = params.password.empty() ? nullptr : params.password.Reveal().c_str();
-  if (mysql_real_connect(mysql, NullIfEmpty(params.host), NullIfEmpty(params.user), password,
-                         NullIfEmpty(params.database), static_cast<unsigned int>(params.port),
-                         nullptr, 0) == nullptr) {
-    return MySqlErrorStatus("binlog stream: connecting", mysql_errno(mysql), mysql_error(mysql),
-                            stream->where_);
-  }
-  if (params.ssl_mode != SslMode::kNone && mysql_get_ssl_cipher(mysql) == nullptr) {
-    return Status::DatabaseError(
-        "binlog stream: connecting: TLS is required (ssl mode) but the server did not start "
-        "TLS; refusing a plaintext connection (" +
-        stream->where_ + ")");
-  }
+  const ConnectionParams& params = options.connection;
+  // The dump connection needs its read timeout before connecting, and none of the session
+  // SETs of MySqlConnection: it only ever sends the dump command.
+  const ClientOptions client{.read_timeout_seconds = read_timeout};
+  MYSQL* mysql = InitClient(params, client);
+  if (mysql == nullptr) return Status::Internal("mysql_init failed: out of memory");
+  std::unique_ptr<BinlogStream> stream(new BinlogStream(mysql, params.Describe()));
+  SY_RETURN_IF_ERROR(
+      ConnectClient(mysql, params, client, "binlog stream: connecting", stream->where_));
   const char* version = mysql_get_server_info(mysql);
   stream->server_version_ = version != nullptr ? version : "";
   stream->is_mariadb_ = stream->server_version_.find("MariaDB") != std::string::npos;
