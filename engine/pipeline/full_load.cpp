@@ -10,6 +10,7 @@
 
 #include "engine/catalog/identifier.h"
 #include "engine/logging/log.h"
+#include "engine/pipeline/retry_policy.h"
 #include "engine/pipeline/segment_loader.h"
 
 namespace switchyard::pipeline {
@@ -55,7 +56,10 @@ Status ExecuteAll(endpoints::SqlSession& s, const std::vector<std::string>& stat
 //   after-commit          a target transaction was committed and its rows counted;
 //   after-segment-commit  a segment was recorded completed (and its table finished if it was
 //                         the table's last).
-// Unset (production), MaybeCrash is one string comparison.
+// and one that does not crash but cuts the loader's own target connection from the server
+// side after the N-th commit, to exercise the recoverable-error retry:
+//   drop-target-connection
+// Unset (production), each check is one string comparison.
 class CrashPoint {
  public:
   CrashPoint() {
@@ -66,9 +70,10 @@ class CrashPoint {
     name_ = spec.substr(0, colon);
     after_ = colon == std::string::npos ? 1 : std::atoll(spec.c_str() + colon + 1);
   }
-  void Reached(std::string_view point) {
-    if (name_.empty() || point != name_) return;
-    if (++hits_ == after_) std::raise(SIGKILL);
+  // True exactly once: the N-th time `point` is reached.
+  bool Hit(std::string_view point) {
+    if (name_.empty() || point != name_) return false;
+    return ++hits_ == after_;
   }
 
  private:
@@ -77,9 +82,33 @@ class CrashPoint {
   std::atomic<long long> hits_{0};
 };
 
+CrashPoint& Failpoints() {
+  static CrashPoint points;
+  return points;
+}
+
 void MaybeCrash(std::string_view point) {
-  static CrashPoint crash_point;
-  crash_point.Reached(point);
+  if (Failpoints().Hit(point)) std::raise(SIGKILL);
+}
+
+// The server ends this session, as a network cut or a server restart would.
+void DropOwnConnection(endpoints::SqlSession& session) {
+  if (session.engine() == Engine::kPostgres) {
+    (void)session.Execute("SELECT pg_terminate_backend(pg_backend_pid())");
+    return;
+  }
+  auto id = session.Query("SELECT CONNECTION_ID()");
+  if (id.ok() && !id->empty() && (*id)[0][0]) (void)session.Execute("KILL " + *(*id)[0][0]);
+}
+
+// Waits `delay` unless a stop is requested first; false when stopped.
+bool SleepUnlessStopped(std::chrono::seconds delay, std::stop_token stop) {
+  const auto until = std::chrono::steady_clock::now() + delay;
+  while (std::chrono::steady_clock::now() < until) {
+    if (stop.stop_requested()) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return !stop.stop_requested();
 }
 
 // Records the table as "Before load" with zeroed statistics and no segments.
@@ -333,18 +362,33 @@ FullLoadResult FullLoad::Run(std::stop_token stop) {
   return result;
 }
 
+Result<FullLoad::WorkerConnections> FullLoad::OpenConnections(const std::string& snapshot_id) {
+  WorkerConnections c;
+  SY_ASSIGN_OR_RETURN(c.reader, endpoints::OpenSnapshotReader(task_.source.ToConnectionParams()));
+  SY_ASSIGN_OR_RETURN(c.loader, endpoints::OpenBulkLoader(task_.target.ToConnectionParams()));
+  Status st = c.reader->BeginSnapshot(snapshot_id);
+  if (!st.ok() && !snapshot_id.empty() && st.code() != StatusCode::kConnectionError) {
+    // The exported snapshot is gone (its exporting session ended, e.g. the source restarted):
+    // this worker reads from a fresh snapshot, still consistent within each table.
+    SY_LOG(kWarning, Component::kSourceUnload,
+           "the shared source snapshot is gone ("
+               << st.message() << "); this worker continues on its own snapshot");
+    st = c.reader->BeginSnapshot("");
+  }
+  if (!st.ok()) return st.WithContext("opening the source snapshot");
+  return c;
+}
+
 void FullLoad::Worker(std::stop_token stop, const std::string& snapshot_id) {
   auto fail_all = [&](const Status& st) {
     std::lock_guard lock(mu_);
     if (fatal_.ok()) fatal_ = st;
     stop_all_.request_stop();
   };
-  auto reader = endpoints::OpenSnapshotReader(task_.source.ToConnectionParams());
-  if (!reader.ok()) return fail_all(reader.status().WithContext("connecting to the source"));
-  auto loader = endpoints::OpenBulkLoader(task_.target.ToConnectionParams());
-  if (!loader.ok()) return fail_all(loader.status().WithContext("connecting to the target"));
-  Status st = (*reader)->BeginSnapshot(snapshot_id);
-  if (!st.ok()) return fail_all(st.WithContext("opening the source snapshot"));
+  auto opened = OpenConnections(snapshot_id);
+  if (!opened.ok()) return fail_all(opened.status().WithContext("opening worker connections"));
+  WorkerConnections c = std::move(*opened);
+  const RetryPolicy policy(task_.settings.error_behavior);
 
   while (!stop.stop_requested()) {
     Unit unit;
@@ -355,13 +399,68 @@ void FullLoad::Worker(std::stop_token stop, const std::string& snapshot_id) {
       if (next_unit_ >= queue_.size()) break;
       unit = queue_[next_unit_++];
     }
-    LoadUnit(unit, **reader, **loader, stop);
+    const TablePlan& plan = plans_[unit.table];
+    int attempt = 0;
+    while (true) {
+      int64_t committed = 0;
+      Status st = LoadUnit(unit, *c.reader, *c.loader, stop, &committed);
+      if (st.ok()) {
+        FinishUnit(unit, committed, c.loader->session());
+        break;
+      }
+      // A lost connection is retried with backoff: reconnect, remove what this segment
+      // committed so far, load it again. Anything else is the table's error.
+      bool ready = false;
+      while (st.code() == StatusCode::kConnectionError && !stop.stop_requested()) {
+        auto delay = policy.DelayBefore(++attempt);
+        if (!delay) break;
+        SY_LOG(kWarning, Component::kCommunication,
+               "loading " << plan.SourceName() << ": " << st.message() << "; retry " << attempt
+                          << " in " << delay->count() << " s");
+        if (!SleepUnlessStopped(*delay, stop)) break;
+        auto reopened = OpenConnections(snapshot_id);
+        if (!reopened.ok()) {
+          st = reopened.status();
+          continue;
+        }
+        c = std::move(*reopened);
+        st = CleanUpSegment(unit, committed, c.loader->session());
+        if (!st.ok()) continue;
+        committed = 0;
+        ready = true;
+        break;
+      }
+      if (ready) continue;
+      UnitFailed(unit, st, committed);
+      break;
+    }
   }
-  (void)(*reader)->EndSnapshot();
+  (void)c.reader->EndSnapshot();
 }
 
-void FullLoad::LoadUnit(const Unit& unit, endpoints::SnapshotReader& reader,
-                        endpoints::BulkLoader& loader, std::stop_token stop) {
+Status FullLoad::CleanUpSegment(const Unit& unit, int64_t committed,
+                                endpoints::SqlSession& target) {
+  if (committed == 0) return Status::Ok();
+  const TablePlan& plan = plans_[unit.table];
+  const auto& t = plan.target;
+  if (task_.settings.full_load.target_table_prep_mode == config::TargetTablePrepMode::kDoNothing) {
+    return Status::DatabaseError(
+        "cannot retry " + plan.TargetName() +
+        ": rows were committed before the connection was "
+        "lost and TargetTablePrepMode DO_NOTHING does not allow deleting them; remove them and "
+        "resume, or reload with TRUNCATE_BEFORE_LOAD");
+  }
+  const Segment& segment = plan.segments[unit.segment];
+  SY_RETURN_IF_ERROR(target.Execute(segment.target_where.empty()
+                                        ? catalog::TruncateTableSql(t)
+                                        : "DELETE FROM " +
+                                              catalog::QuoteQualified(t.engine, t.schema, t.name) +
+                                              " WHERE " + segment.target_where));
+  return store_.AddFullLoadRows(plan.source.schema, plan.source.name, -committed);
+}
+
+Status FullLoad::LoadUnit(const Unit& unit, endpoints::SnapshotReader& reader,
+                          endpoints::BulkLoader& loader, std::stop_token stop, int64_t* committed) {
   const TablePlan& plan = plans_[unit.table];
   const std::string& schema = plan.source.schema;
   const std::string& table = plan.source.name;
@@ -378,28 +477,33 @@ void FullLoad::LoadUnit(const Unit& unit, endpoints::SnapshotReader& reader,
   (void)store_.SetSegmentState(schema, table, static_cast<int>(unit.segment),
                                SegmentState::kLoading, 0);
 
-  int64_t rows = 0;
   SegmentCallbacks callbacks;
   callbacks.on_committed = [&](int64_t n) {
-    rows += n;
+    *committed += n;
     (void)store_.AddFullLoadRows(schema, table, n);
     MaybeCrash("after-commit");
+    if (Failpoints().Hit("drop-target-connection")) DropOwnConnection(loader.session());
   };
   callbacks.on_data_error = [&](const Status& error, nlohmann::json row) {
     return HandleDataError(plan, error, std::move(row));
   };
   SegmentLoader segment_loader(reader, loader, task_.settings.full_load.commit_rate);
-  Status st = segment_loader.Load(plan, plan.segments[unit.segment], callbacks, stop);
-  if (!st.ok()) {
-    (void)store_.SetSegmentState(
-        schema, table, static_cast<int>(unit.segment),
-        st.code() == StatusCode::kCancelled ? SegmentState::kPending : SegmentState::kError, rows);
-    if (st.code() != StatusCode::kCancelled)
-      FailTable(unit.table, st.WithContext("loading " + plan.SourceName()));
-    return;
-  }
-  (void)store_.SetSegmentState(schema, table, static_cast<int>(unit.segment),
-                               SegmentState::kCompleted, rows);
+  return segment_loader.Load(plan, plan.segments[unit.segment], callbacks, stop);
+}
+
+void FullLoad::UnitFailed(const Unit& unit, const Status& st, int64_t committed) {
+  const TablePlan& plan = plans_[unit.table];
+  const bool cancelled = st.code() == StatusCode::kCancelled;
+  (void)store_.SetSegmentState(plan.source.schema, plan.source.name, static_cast<int>(unit.segment),
+                               cancelled ? SegmentState::kPending : SegmentState::kError,
+                               committed);
+  if (!cancelled) FailTable(unit.table, st.WithContext("loading " + plan.SourceName()));
+}
+
+void FullLoad::FinishUnit(const Unit& unit, int64_t committed, endpoints::SqlSession& target) {
+  const TablePlan& plan = plans_[unit.table];
+  (void)store_.SetSegmentState(plan.source.schema, plan.source.name, static_cast<int>(unit.segment),
+                               SegmentState::kCompleted, committed);
   bool last = false;
   {
     std::lock_guard lock(mu_);
@@ -407,7 +511,7 @@ void FullLoad::LoadUnit(const Unit& unit, endpoints::SnapshotReader& reader,
     last = --p.segments_left == 0 && !p.failed;
   }
   if (last) {
-    st = FinishTable(unit.table, loader.session());
+    Status st = FinishTable(unit.table, target);
     if (!st.ok()) FailTable(unit.table, st.WithContext("finishing " + plan.TargetName()));
   }
   MaybeCrash("after-segment-commit");

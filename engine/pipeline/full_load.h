@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <stop_token>
 #include <string>
@@ -47,9 +48,20 @@ class FullLoad {
 
   Status PrepareTargets(endpoints::SqlSession& target);
   Status PrepareTable(endpoints::SqlSession& target, size_t index, std::vector<Unit>* units);
+  // One source reader and one target loader per worker thread.
+  struct WorkerConnections {
+    std::unique_ptr<endpoints::SnapshotReader> reader;
+    std::unique_ptr<endpoints::BulkLoader> loader;
+  };
+  Result<WorkerConnections> OpenConnections(const std::string& snapshot_id);
   void Worker(std::stop_token stop, const std::string& snapshot_id);
-  void LoadUnit(const Unit& unit, endpoints::SnapshotReader& reader, endpoints::BulkLoader& loader,
-                std::stop_token stop);
+  // Loads one segment; *committed counts the rows it made durable, also when it fails.
+  Status LoadUnit(const Unit& unit, endpoints::SnapshotReader& reader,
+                  endpoints::BulkLoader& loader, std::stop_token stop, int64_t* committed);
+  // Removes the rows a failed attempt committed, before the segment is loaded again.
+  Status CleanUpSegment(const Unit& unit, int64_t committed, endpoints::SqlSession& target);
+  void FinishUnit(const Unit& unit, int64_t committed, endpoints::SqlSession& target);
+  void UnitFailed(const Unit& unit, const Status& status, int64_t committed);
   Status FinishTable(size_t index, endpoints::SqlSession& target);
   void FailTable(size_t index, const Status& error);
   Status CreateForeignKeys(endpoints::SqlSession& target);

@@ -246,5 +246,26 @@ TEST_F(FullLoadResume, DoNothingResumeRefusesToDeleteRowsThatMayNotBeOurs) {
   EXPECT_EQ(QueryValue(target, "SELECT v FROM " + kTargetBig + " WHERE id = 100000"), "theirs");
 }
 
+TEST_F(FullLoadResume, LostTargetConnectionIsRetriedAndTheSegmentReloadedWithoutDuplicates) {
+  // The failpoint makes the server end the loader's session after its third commit, in the
+  // middle of `big`'s first key range: the worker reconnects, deletes that range's committed
+  // rows and loads it again, without operator action.
+  const auto target = FreshPostgresDatabase("sy_fl_retry_dst");
+  const auto task = FullLoadTask(
+      "fl-retry", *source_, target, nlohmann::json::array({IncludeSchemaRule(kSourceDb)}),
+      {{"FullLoadSettings", {{"MaxFullLoadSubTasks", 1}, {"CommitRate", 25}}},
+       {"ErrorBehavior", {{"RecoverableErrorInterval", 1}, {"RecoverableErrorCount", 3}}}},
+      {{"AutoSplitRowThreshold", 100}, {"AutoSplitSegments", 4}});
+  const std::string work = MakeTempDir("sy-fl-retry");
+  ScopedEnv drop("SWITCHYARD_FAILPOINT", "drop-target-connection:3");
+  RunResult run = RunSwitchyard(task, work);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("retry 1"), std::string::npos) << run.output;
+  ExpectAllTablesEqual(target);
+  auto tables = ReadTables(work + "/state");
+  EXPECT_EQ(tables[kBig].full_load_rows, 400);
+  EXPECT_EQ(tables[kBig].table_state, state::TableState::kTableCompleted);
+}
+
 }  // namespace
 }  // namespace switchyard::testing

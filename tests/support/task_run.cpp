@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <system_error>
+#include <vector>
 
 namespace switchyard::testing {
 
@@ -22,9 +24,30 @@ nlohmann::json EndpointJson(const endpoints::ConnectionParams& p, const std::str
   return j;
 }
 
+namespace {
+
+// Temporary directories are removed when the test binary exits (state stores, logs, task
+// files), unless SY_KEEP_TEST_DIRS is set for a post-mortem.
+std::vector<std::string>& CreatedDirs() {
+  static std::vector<std::string> dirs;
+  return dirs;
+}
+
+void RemoveCreatedDirs() {
+  if (std::getenv("SY_KEEP_TEST_DIRS") != nullptr) return;
+  for (const auto& d : CreatedDirs()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(d, ignored);
+  }
+}
+
+}  // namespace
+
 std::string MakeTempDir(const std::string& prefix) {
   std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
   if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  if (CreatedDirs().empty()) std::atexit(RemoveCreatedDirs);
+  CreatedDirs().push_back(tmpl);
   return tmpl;
 }
 
