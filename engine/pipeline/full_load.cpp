@@ -112,7 +112,7 @@ bool SleepUnlessStopped(std::chrono::seconds delay, std::stop_token stop) {
 }
 
 // Records the table as "Before load" with zeroed statistics and no segments.
-Status RegisterTable(state::StateStore& store, const TablePlan& plan) {
+Status RegisterTable(state::StateStore& store, const TablePlan& plan, bool reload) {
   state::TableRecord rec;
   rec.schema_name = plan.source.schema;
   rec.table_name = plan.source.name;
@@ -121,7 +121,7 @@ Status RegisterTable(state::StateStore& store, const TablePlan& plan) {
   rec.table_state = TableState::kBeforeLoad;
   rec.estimated_rows = plan.source.estimated_rows;
   SY_RETURN_IF_ERROR(store.UpsertTable(rec));
-  return store.ResetTable(rec.schema_name, rec.table_name, /*reload=*/false);
+  return store.ResetTable(rec.schema_name, rec.table_name, reload);
 }
 
 // CREATE INDEX is made idempotent so a resumed load can run it again.
@@ -137,12 +137,13 @@ std::vector<std::string> IdempotentIndexes(const catalog::TargetTable& t) {
 }  // namespace
 
 FullLoad::FullLoad(const config::TaskConfig& task, std::vector<TablePlan> plans,
-                   state::StateStore& store, std::string state_dir, bool resume)
+                   state::StateStore& store, std::string state_dir, Mode mode)
     : task_(task),
       plans_(std::move(plans)),
       store_(store),
       state_dir_(std::move(state_dir)),
-      resume_(resume) {}
+      resume_(mode == Mode::kResume),
+      reload_(mode == Mode::kReload) {}
 
 Status FullLoad::PrepareTable(endpoints::SqlSession& target, size_t index,
                               std::vector<Unit>* units) {
@@ -217,7 +218,7 @@ Status FullLoad::PrepareTable(endpoints::SqlSession& target, size_t index,
                       << plan.segments.size() << " segment(s)");
   } else {
     // A fresh start registered every table up front; a resume registers a table it never saw.
-    if (resume_) SY_RETURN_IF_ERROR(RegisterTable(store_, plan));
+    if (resume_) SY_RETURN_IF_ERROR(RegisterTable(store_, plan, reload_));
     switch (fl.target_table_prep_mode) {
       case config::TargetTablePrepMode::kDropAndCreate:
         SY_RETURN_IF_ERROR(target.Execute(catalog::DropTableSql(t)));
@@ -264,7 +265,7 @@ Status FullLoad::PrepareTargets(endpoints::SqlSession& target) {
     // while preparing must not leave a table "Table completed" from an older run for a resume
     // to skip. It also makes every table visible in `switchyard status` from the start, so a
     // table whose preparation fails shows its error.
-    for (const auto& plan : plans_) SY_RETURN_IF_ERROR(RegisterTable(store_, plan));
+    for (const auto& plan : plans_) SY_RETURN_IF_ERROR(RegisterTable(store_, plan, reload_));
   }
   std::vector<Unit> units;
   for (size_t i = 0; i < plans_.size(); ++i) {
@@ -348,7 +349,8 @@ FullLoadResult FullLoad::Run(std::stop_token stop) {
     } else if (t->table_state == TableState::kTableError) {
       ++result.tables_errored;
     } else {
-      if (stop.stop_requested()) {
+      // Stopped by the operator, or by a STOP_TASK policy: the rest of the load was cancelled.
+      if (stop.stop_requested() || !result.fatal.ok()) {
         (void)store_.SetTableState(t->schema_name, t->table_name, TableState::kTableCancelled, "");
       }
       ++result.tables_cancelled;
@@ -471,7 +473,8 @@ Status FullLoad::LoadUnit(const Unit& unit, endpoints::SnapshotReader& reader,
     progress_[unit.table].started = true;
   }
   if (first) {
-    (void)store_.SetTableState(schema, table, TableState::kFullLoad);
+    // A reload keeps showing "Table is being reloaded" until the table completes (DMS).
+    if (!reload_) (void)store_.SetTableState(schema, table, TableState::kFullLoad);
     (void)store_.SetFullLoadTimes(schema, table, std::chrono::system_clock::now(), std::nullopt);
   }
   (void)store_.SetSegmentState(schema, table, static_cast<int>(unit.segment),

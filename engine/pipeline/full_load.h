@@ -30,8 +30,11 @@ struct FullLoadResult {
 class FullLoad {
  public:
   // `state_dir` receives deferred-secondary-objects.sql when secondary objects are deferred.
+  // How this run starts: fresh, resuming a stopped or crashed load, or reloading every table
+  // (tables show "Table is being reloaded" and FullLoadReloaded).
+  enum class Mode { kFresh, kResume, kReload };
   FullLoad(const config::TaskConfig& task, std::vector<TablePlan> plans, state::StateStore& store,
-           std::string state_dir, bool resume);
+           std::string state_dir, Mode mode);
 
   FullLoadResult Run(std::stop_token stop);
 
@@ -73,6 +76,7 @@ class FullLoad {
   state::StateStore& store_;
   const std::string state_dir_;
   const bool resume_;
+  const bool reload_;
 
   std::mutex mu_;
   std::vector<Unit> queue_;              // guarded by mu_; popped from the front

@@ -189,7 +189,10 @@ RunOutcome TaskRunner::Execute(state::StateStore& store) {
   (void)store.SetTaskStatus(TaskStatus::kRunning);
   (void)store.SetFullLoadStart();
   const size_t table_count = plans->size();
-  FullLoad load(task_, std::move(*plans), store, state_dir_, resume);
+  const FullLoad::Mode mode = resume                                    ? FullLoad::Mode::kResume
+                              : start_type_ == StartType::kReloadTarget ? FullLoad::Mode::kReload
+                                                                        : FullLoad::Mode::kFresh;
+  FullLoad load(task_, std::move(*plans), store, state_dir_, mode);
   FullLoadResult result = load.Run(stop_.get_token());
   if (!result.fatal.ok()) return Fail(&store, 1, result.fatal);
   if (stop_.stop_requested()) {

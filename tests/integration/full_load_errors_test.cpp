@@ -129,6 +129,23 @@ TEST_F(FullLoadErrors, TableErrorPolicyStopTaskFailsTheTask) {
             std::string::npos)
       << status.dump();
   EXPECT_EQ(TableStats(status, "bad").value("TableState", ""), "Table error");
+  // `good` either finished before the stop or was cancelled by it; never left "in progress".
+  const std::string good = TableStats(status, "good").value("TableState", "");
+  EXPECT_TRUE(good == "Table completed" || good == "Table cancelled") << good;
+}
+
+TEST_F(FullLoadErrors, ReloadTargetMarksTablesAsReloaded) {
+  const auto target = FreshPostgresDatabase("sy_fl_err_reload_dst");
+  const auto task = FullLoadTask("fl-err-reload", *source_, target, Tables({"good"}),
+                                 Settings(nlohmann::json::object(), "DROP_AND_CREATE"));
+  const std::string work = MakeTempDir("sy-fl-err-reload");
+  ASSERT_EQ(RunSwitchyard(task, work).exit_code, 0);
+  RunResult reload = RunSwitchyard(task, work, "--start-type reload-target");
+  ASSERT_EQ(reload.exit_code, 0) << reload.output;
+  const auto status = StatusJson(reload);
+  EXPECT_EQ(TableStats(status, "good").value("TableState", ""), "Table completed");
+  EXPECT_EQ(TableStats(status, "good").value("FullLoadReloaded", false), true) << status.dump();
+  EXPECT_EQ(TableStats(status, "good").value("FullLoadRows", 0), 4);
 }
 
 // NUL cannot be stored in PostgreSQL text: row 2 of `nul` is a data error.
