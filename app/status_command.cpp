@@ -28,16 +28,18 @@ std::string ReadTaskIdentifier(const std::string& task_file, std::string* error)
 }
 
 int StatusCommand(const std::vector<std::string>& args) {
-  auto parsed = ParseArgs(args, {"--state-dir"}, {"--json"});
+  auto parsed = ParseArgs(args, {"--state-dir", "--errors"}, {"--json"});
   if (!parsed.ok()) {
     std::cerr << "switchyard status: " << parsed.status().message() << "\n";
     return 2;
   }
   if (parsed->help) {
-    std::cout << "Usage: switchyard status TASK.json [--json] [--state-dir DIR]\n\n"
+    std::cout << "Usage: switchyard status TASK.json [--json] [--errors N] [--state-dir DIR]\n\n"
                  "Prints the task status and per-table statistics from the state store.\n"
                  "--json prints {\"ReplicationTask\": ..., \"TableStatistics\": [...]} with DMS "
-                 "field names.\n";
+                 "field names.\n"
+                 "--errors N also lists the newest N rows the full load skipped (DataErrorPolicy\n"
+                 "LOG_ERROR and friends): table, time, reason and the row's values.\n";
     return 0;
   }
   if (parsed->positional.size() != 1) {
@@ -63,8 +65,40 @@ int StatusCommand(const std::vector<std::string>& args) {
               << "\n";
     return 1;
   }
+  int error_rows = 0;
+  if (parsed->Has("--errors")) {
+    try {
+      error_rows = std::stoi(parsed->Get("--errors"));
+    } catch (...) {
+      error_rows = -1;
+    }
+    if (error_rows < 1) {
+      std::cerr << "switchyard status: --errors: expected a number of rows (1 or more)\n";
+      return 2;
+    }
+  }
+  std::vector<state::DataErrorRecord> rejected;
+  if (error_rows > 0) {
+    auto listed = (*store)->ListDataErrors(error_rows);
+    if (!listed.ok()) {
+      std::cerr << "switchyard status: " << listed.status().message() << "\n";
+      return 1;
+    }
+    rejected = std::move(*listed);
+  }
   if (parsed->Has("--json")) {
     nlohmann::json out = state::ToDmsStatusJson(*task, *tables);
+    if (error_rows > 0) {
+      auto& list = out["DataErrors"] = nlohmann::json::array();
+      for (const auto& e : rejected) {
+        nlohmann::json row = nlohmann::json::parse(e.row_json, nullptr, false);
+        list.push_back({{"SchemaName", e.schema_name},
+                        {"TableName", e.table_name},
+                        {"Time", e.time},
+                        {"Message", e.message},
+                        {"Row", row.is_discarded() ? nlohmann::json(e.row_json) : row}});
+      }
+    }
     // DMS's TableStatistics has no error text (DMS puts it in the task log); a suspended
     // table's reason is what an operator needs first, so add it under the name DMS uses for
     // the task's: LastFailureMessage, only on tables that have one.
@@ -94,6 +128,13 @@ int StatusCommand(const std::vector<std::string>& args) {
                 state::TableStateName(t.table_state), static_cast<long long>(t.full_load_rows),
                 static_cast<long long>(t.full_load_error_rows),
                 t.last_error.substr(0, 120).c_str());
+  }
+  if (error_rows > 0) {
+    std::cout << "\nRows skipped by the full load (newest first, " << rejected.size() << "):\n";
+    for (const auto& e : rejected) {
+      std::cout << "  " << e.time << "  " << e.schema_name << "." << e.table_name << ": "
+                << e.message << "\n    " << e.row_json << "\n";
+    }
   }
   return 0;
 }

@@ -187,6 +187,20 @@ TEST_F(FullLoadDataErrorPolicy, LogErrorSkipsTheRowAndRecordsIt) {
   EXPECT_EQ(TableStats(StatusJson(run), "nul").value("FullLoadErrorRows", -1), 1);
   EXPECT_EQ(CompareSimple(*source_, kSourceDb, target_, kSourceDb, "good", {"id", "v"}, {"id"}),
             "");
+  // The operator sees the skipped row, its reason and values, with `status --errors`.
+  RunResult shown = RunSwitchyardCommand("status '" + run.task_file + "' --state-dir '" +
+                                         run.state_dir + "' --errors 10");
+  ASSERT_EQ(shown.exit_code, 0) << shown.output;
+  EXPECT_NE(shown.output.find("Rows skipped by the full load"), std::string::npos) << shown.output;
+  EXPECT_NE(shown.output.find("NUL (0x00)"), std::string::npos) << shown.output;
+  EXPECT_NE(shown.output.find("\"id\":\"2\""), std::string::npos) << shown.output;
+  RunResult as_json = RunSwitchyardCommand("status '" + run.task_file + "' --state-dir '" +
+                                           run.state_dir + "' --errors 10 --json");
+  auto doc = nlohmann::json::parse(as_json.output, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << as_json.output;
+  ASSERT_EQ(doc["DataErrors"].size(), 1u);
+  EXPECT_EQ(doc["DataErrors"][0]["TableName"], "nul");
+  EXPECT_EQ(doc["DataErrors"][0]["Row"]["id"], "2");
 }
 
 TEST_F(FullLoadDataErrorPolicy, IgnoreRecordSkipsTheRowWithoutRecordingIt) {
