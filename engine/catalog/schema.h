@@ -79,6 +79,7 @@ struct Table {
     std::string definition;
   };
   std::vector<NativeIndex> native_indexes;
+  std::vector<std::string> partitions;  // MySQL partition names in order; empty: not partitioned
   std::string comment;
   int64_t estimated_rows = 0;  // from the engine's statistics; may be 0 or stale
   int64_t estimated_bytes = 0;

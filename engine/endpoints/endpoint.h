@@ -79,6 +79,7 @@ struct ReadSpec {
   std::string table;                      // unquoted source table
   std::vector<std::string> select_exprs;  // SQL in the source dialect, identifiers already quoted
   std::string where;                      // SQL condition in the source dialect; empty = all rows
+  std::vector<std::string> partitions;    // MySQL: read only these partitions; empty = all
   size_t batch_rows = 10000;              // rows per RowBatch handed to the sink
   size_t batch_bytes = 8 << 20;           // or bytes per batch, whichever comes first
 };

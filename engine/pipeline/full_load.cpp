@@ -153,7 +153,7 @@ Status FullLoad::PrepareTable(endpoints::SqlSession& target, size_t index,
   const bool pk_inline = !fl.create_pk_after_full_load;
 
   std::vector<std::string> wheres;
-  for (const auto& s : plan.segments) wheres.push_back(s.source_where);
+  for (const auto& s : plan.segments) wheres.push_back(s.Describe());
 
   std::optional<state::TableRecord> previous;
   if (resume_) {
@@ -181,15 +181,27 @@ Status FullLoad::PrepareTable(endpoints::SqlSession& target, size_t index,
     for (const auto& seg : segments) {
       if (seg.state == SegmentState::kCompleted) kept_rows += seg.rows;
     }
+    const size_t n = plan.segments.size();
+    bool redo_all = !exists;
+    for (size_t i = 0; i < n; ++i) {
+      bool done = i < segments.size() && segments[i].state == SegmentState::kCompleted;
+      if (done) continue;
+      todo.push_back(i);
+      // Partition segments cannot be cleaned up one by one on the target.
+      if (!plan.segments[i].SeparableOnTarget(n)) redo_all = true;
+    }
+    if (redo_all) {
+      todo.clear();
+      for (size_t i = 0; i < n; ++i) {
+        todo.push_back(i);
+        SY_RETURN_IF_ERROR(store_.SetSegmentState(plan.source.schema, plan.source.name,
+                                                  static_cast<int>(i), SegmentState::kPending, 0));
+      }
+      kept_rows = 0;
+    }
     if (!exists) {
       SY_RETURN_IF_ERROR(ExecuteAll(target, catalog::CreateTableSql(t, pk_inline)));
-      for (size_t i = 0; i < plan.segments.size(); ++i) todo.push_back(i);
     } else {
-      for (size_t i = 0; i < plan.segments.size(); ++i) {
-        bool done = i < segments.size() && segments[i].state == SegmentState::kCompleted;
-        if (done) continue;
-        todo.push_back(i);
-      }
       if (fl.target_table_prep_mode == config::TargetTablePrepMode::kDoNothing) {
         // DO_NOTHING loads into a table that may have held rows of its own: cleaning up a
         // half-loaded range would delete them too. Only go on when nothing needs cleaning.
@@ -453,6 +465,12 @@ Status FullLoad::CleanUpSegment(const Unit& unit, int64_t committed,
         "resume, or reload with TRUNCATE_BEFORE_LOAD");
   }
   const Segment& segment = plan.segments[unit.segment];
+  if (!segment.SeparableOnTarget(plan.segments.size())) {
+    return Status::DatabaseError("cannot retry " + plan.TargetName() +
+                                 " after a lost connection: its rows from " + segment.Describe() +
+                                 " cannot be told apart on the target; resume with "
+                                 "--start-type resume-processing reloads the whole table");
+  }
   SY_RETURN_IF_ERROR(target.Execute(segment.target_where.empty()
                                         ? catalog::TruncateTableSql(t)
                                         : "DELETE FROM " +

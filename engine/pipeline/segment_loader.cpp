@@ -133,6 +133,7 @@ Status SegmentLoader::Load(const TablePlan& plan, const Segment& segment,
   spec.table = plan.source.name;
   for (const auto& c : plan.target.columns) spec.select_exprs.push_back(c.select_expr);
   spec.where = SegmentWhere(plan, segment);
+  spec.partitions = segment.partitions;
   spec.batch_rows = static_cast<size_t>(std::min(commit_rate_, 10000));
   spec.batch_bytes = kBatchBytes;
   if (plan.passthrough) return LoadPassthrough(plan, spec, callbacks, stop);

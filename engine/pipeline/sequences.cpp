@@ -22,14 +22,16 @@ std::vector<std::string> SequenceSql(catalog::Engine engine, const std::string& 
   }
   std::string create = "CREATE SEQUENCE IF NOT EXISTS " + name;
   if (engine == Engine::kPostgres) create += " AS " + s.data_type;
-  create += " INCREMENT BY " + std::to_string(s.increment) + " MINVALUE " + std::to_string(min_value) +
-            " MAXVALUE " + std::to_string(max_value) + " START WITH " + std::to_string(s.start) +
+  create += " INCREMENT BY " + std::to_string(s.increment) + " MINVALUE " +
+            std::to_string(min_value) + " MAXVALUE " + std::to_string(max_value) + " START WITH " +
+            std::to_string(s.start) +
             (s.cycle ? " CYCLE" : (engine == Engine::kPostgres ? " NO CYCLE" : " NOCYCLE"));
   std::vector<std::string> out{create};
   if (engine == Engine::kPostgres) {
     const std::string lit = catalog::QuoteLiteral(engine, name);
-    out.push_back(s.last_value ? "SELECT setval(" + lit + ", " + std::to_string(*s.last_value) + ", true)"
-                               : "SELECT setval(" + lit + ", " + std::to_string(s.start) + ", false)");
+    out.push_back(s.last_value
+                      ? "SELECT setval(" + lit + ", " + std::to_string(*s.last_value) + ", true)"
+                      : "SELECT setval(" + lit + ", " + std::to_string(s.start) + ", false)");
   } else if (s.last_value) {
     out.push_back("SELECT SETVAL(" + name + ", " + std::to_string(*s.last_value) + ", 1)");
   }
@@ -37,22 +39,25 @@ std::vector<std::string> SequenceSql(catalog::Engine engine, const std::string& 
 }
 
 Status CopySequences(const std::vector<catalog::Sequence>& sequences,
-                     const std::vector<config::MappedTable>& mapped, endpoints::SqlSession& target) {
+                     const std::vector<config::MappedTable>& mapped,
+                     endpoints::SqlSession& target) {
   std::map<std::string, std::string> target_schema_of;
   for (const auto& m : mapped) target_schema_of.emplace(m.source_schema, m.target_schema);
   for (const auto& s : sequences) {
     auto it = target_schema_of.find(s.schema);
     if (it == target_schema_of.end()) {
       SY_LOG(kInfo, Component::kTargetLoad,
-             "sequence " << s.schema << "." << s.name << " skipped: no table of its schema is migrated");
+             "sequence " << s.schema << "." << s.name
+                         << " skipped: no table of its schema is migrated");
       continue;
     }
     for (const auto& sql : SequenceSql(target.engine(), it->second, s)) {
       SY_RETURN_IF_ERROR(target.Execute(sql).WithContext("sequence " + s.schema + "." + s.name));
     }
-    SY_LOG(kInfo, Component::kTargetLoad,
-           "sequence " << s.schema << "." << s.name << " copied at "
-                       << (s.last_value ? std::to_string(*s.last_value) : std::string("its start")));
+    SY_LOG(
+        kInfo, Component::kTargetLoad,
+        "sequence " << s.schema << "." << s.name << " copied at "
+                    << (s.last_value ? std::to_string(*s.last_value) : std::string("its start")));
   }
   return Status::Ok();
 }

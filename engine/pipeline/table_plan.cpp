@@ -85,7 +85,47 @@ Status AutoSplit(const config::TaskConfig& task, endpoints::SqlSession& source, 
   return Status::Ok();
 }
 
+// One segment per MySQL partition (partitions-auto), or per listed partition plus one for
+// every partition not listed (partitions-list: DMS loads the named ones in parallel; the rest
+// must still arrive).
+Status PartitionSegments(const config::ParallelLoad& rule, TablePlan* plan) {
+  const auto& all = plan->source.partitions;
+  if (all.empty()) {
+    plan->notes.push_back(
+        "parallel-load partitions: the source table has no partitions (PostgreSQL sources "
+        "split by ranges only); loading it whole");
+    return Status::Ok();
+  }
+  std::vector<Segment> segments;
+  if (rule.type == config::ParallelLoad::Type::kPartitionsAuto) {
+    for (const auto& p : all) segments.push_back(Segment{"", "", {p}});
+  } else {
+    std::vector<std::string> rest = all;
+    for (const auto& p : rule.partitions) {
+      auto it = std::find(rest.begin(), rest.end(), p);
+      if (std::find(all.begin(), all.end(), p) == all.end()) {
+        return Status::InvalidArgument("parallel-load partitions-list on " + plan->SourceName() +
+                                       ": partition \"" + p + "\" does not exist");
+      }
+      if (it != rest.end()) rest.erase(it);
+      segments.push_back(Segment{"", "", {p}});
+    }
+    if (!rest.empty()) segments.push_back(Segment{"", "", rest});
+  }
+  plan->segments = std::move(segments);
+  plan->notes.push_back("loading " + std::to_string(plan->segments.size()) +
+                        " partition segment(s) in parallel");
+  return Status::Ok();
+}
+
 }  // namespace
+
+std::string Segment::Describe() const {
+  if (partitions.empty()) return source_where;
+  std::string out = "PARTITION (";
+  for (size_t i = 0; i < partitions.size(); ++i) out += (i ? ", " : "") + partitions[i];
+  return out + ")";
+}
 
 std::vector<Segment> RangeSegments(Engine source_engine,
                                    const std::vector<std::string>& source_columns,
@@ -287,8 +327,10 @@ Result<std::vector<TablePlan>> BuildTablePlans(const config::TaskConfig& task,
       }
       plan.segments = RangeSegments(source_engine, m.parallel_load->columns, target_engine,
                                     target_cols, m.parallel_load->boundaries, nullable);
-    } else if (m.parallel_load && m.parallel_load->type != config::ParallelLoad::Type::kNone) {
-      plan.notes.push_back("parallel-load partitions are not implemented yet; loading whole");
+    } else if (m.parallel_load &&
+               (m.parallel_load->type == config::ParallelLoad::Type::kPartitionsAuto ||
+                m.parallel_load->type == config::ParallelLoad::Type::kPartitionsList)) {
+      SY_RETURN_IF_ERROR(PartitionSegments(*m.parallel_load, &plan));
     } else if (task.switchyard.auto_split_row_threshold > 0 &&  // 0 disables auto-split
                plan.source.estimated_rows >= task.switchyard.auto_split_row_threshold &&
                plan.source.primary_key && plan.source.primary_key->columns.size() == 1 &&

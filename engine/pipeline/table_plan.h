@@ -17,6 +17,17 @@ namespace switchyard::pipeline {
 struct Segment {
   std::string source_where;  // condition in the source dialect; empty = every row
   std::string target_where;  // the same rows on the target, for clean-up before a reload
+  // MySQL partitions this segment reads (parallel-load partitions-auto/-list). The target
+  // table is not partitioned, so such a segment's rows cannot be told apart there: cleaning
+  // one up means reloading the whole table.
+  std::vector<std::string> partitions;
+
+  // Can this segment's rows be removed from the target on their own?
+  bool SeparableOnTarget(size_t segment_count) const {
+    return partitions.empty() && (segment_count == 1 || !target_where.empty());
+  }
+  // What the state store remembers to recognise the same split on resume.
+  std::string Describe() const;
 };
 
 struct TablePlan {

@@ -130,6 +130,19 @@ Result<std::vector<catalog::Table>> MySqlCatalogReader::ReadTables(const TableFi
     return it == index_of.end() ? nullptr : &tables[it->second];
   };
 
+  // Partitions (for parallel-load partitions-auto / partitions-list), in their order.
+  SY_ASSIGN_OR_RETURN(
+      auto partition_rows,
+      conn.Query(
+          "SELECT TABLE_SCHEMA, TABLE_NAME, PARTITION_NAME FROM information_schema.PARTITIONS "
+          "WHERE PARTITION_NAME IS NOT NULL AND TABLE_SCHEMA IN " +
+          in_schemas +
+          " GROUP BY TABLE_SCHEMA, TABLE_NAME, PARTITION_NAME "
+          "ORDER BY TABLE_SCHEMA, TABLE_NAME, MIN(PARTITION_ORDINAL_POSITION)"));
+  for (const SqlRow& row : partition_rows) {
+    if (catalog::Table* t = find(row)) t->partitions.push_back(Text(row, 2));
+  }
+
   // Columns. ORDINAL_POSITION order is kept by sorting per table below.
   SY_ASSIGN_OR_RETURN(
       auto column_rows,

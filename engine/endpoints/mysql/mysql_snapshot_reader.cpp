@@ -56,6 +56,14 @@ Status MySqlSnapshotReader::Read(const ReadSpec& spec, RowSink& sink, std::stop_
     sql += spec.select_exprs[i];
   }
   sql += " FROM " + table;
+  if (!spec.partitions.empty()) {
+    sql += " PARTITION (";
+    for (size_t i = 0; i < spec.partitions.size(); ++i) {
+      if (i > 0) sql += ", ";
+      sql += catalog::QuoteIdentifier(catalog::Engine::kMySql, spec.partitions[i]);
+    }
+    sql += ")";
+  }
   if (!spec.where.empty()) sql += " WHERE " + spec.where;
 
   SY_ASSIGN_OR_RETURN(ResultPtr result, connection_->QueryUnbuffered(sql));

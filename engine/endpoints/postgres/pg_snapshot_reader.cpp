@@ -44,6 +44,11 @@ Status PgSnapshotReader::StartCopy(const ReadSpec& spec) {
                                    " lists no columns");
   }
   table_name_ = spec.schema + "." + spec.table;
+  if (!spec.partitions.empty()) {
+    // PostgreSQL partitions are tables of their own; the planner never asks for this.
+    return Status::Unsupported("reading named partitions of " + table_name_ +
+                               " is MySQL-only; PostgreSQL sources split by key ranges");
+  }
   std::string sql = "COPY (SELECT ";
   for (size_t i = 0; i < spec.select_exprs.size(); ++i) {
     if (i > 0) sql += ", ";

@@ -1,0 +1,392 @@
+// The CDC applier writes source transactions to PostgreSQL and MySQL targets exactly once:
+// values land exactly (NULLs, empty strings, 0x00 bytes, quotes, backslashes, emoji, unsigned
+// 64-bit numerics, timestamps, BIT), unchanged TOAST columns keep their value, keyless tables
+// change one row of duplicates, a missing row or a rejected value rolls back the whole target
+// transaction including the checkpoint, and a replayed position changes nothing.
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "engine/catalog/ddl.h"
+#include "engine/catalog/identifier.h"
+#include "engine/pipeline/cdc/applier.h"
+#include "engine/pipeline/cdc/control_table.h"
+#include "tests/support/servers.h"
+
+namespace switchyard::testing {
+namespace {
+
+using catalog::Engine;
+using catalog::ValueTransform;
+using pipeline::TablePlan;
+using namespace pipeline::cdc;  // NOLINT: the unit under test
+
+ChangeValue V(std::string s) { return ChangeValue::Value(std::move(s)); }
+ChangeValue N() { return ChangeValue::Null(); }
+ChangeValue U() { return ChangeValue::Unchanged(); }
+endpoints::SqlRow R(std::initializer_list<std::optional<std::string>> v) { return v; }
+
+const std::string kText = std::string("it's \"quoted\" back\\slash\nnew line\ttab 😀 ünï");
+const std::string kBytes = std::string("\x00\x01'\\\"\xff\x00", 7);
+const char kBytesHex[] = "0001275C22FF00";
+
+class CdcApplier : public ::testing::TestWithParam<Engine> {
+ protected:
+  bool pg() const { return GetParam() == Engine::kPostgres; }
+
+  void Open(const std::string& name) {
+    const std::string db = "sy_cdc_apply_" + name + (pg() ? "_pg" : "_my");
+    params_ = pg() ? FreshPostgresDatabase(db) : FreshMySqlDatabase(db);
+    auto s = endpoints::Connect(params_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    session_ = std::move(s).value();
+    schema_ = pg() ? "app" : params_.database;
+    if (pg()) Exec(catalog::CreateSchemaSql(Engine::kPostgres, schema_));
+    // MySQL: keep the control table inside the throwaway database so runs never share state.
+    control_.control_schema = pg() ? "" : params_.database;
+    task_ = "task_" + name;
+  }
+
+  void Exec(const std::string& sql) {
+    Status st = session_->Execute(sql);
+    ASSERT_TRUE(st.ok()) << st.ToString() << "\n" << sql;
+  }
+
+  std::vector<endpoints::SqlRow> Rows(const std::string& sql) {
+    auto r = session_->Query(sql);
+    EXPECT_TRUE(r.ok()) << r.status().ToString() << "\n" << sql;
+    return r.ok() ? *r : std::vector<endpoints::SqlRow>{};
+  }
+
+  catalog::ColumnPlan Col(const std::string& name, const std::string& pg_type,
+                          const std::string& my_type, bool nullable = true) {
+    catalog::ColumnPlan c;
+    c.source_name = c.target_name = name;
+    c.select_expr = name;
+    c.target_type = pg() ? pg_type : my_type;
+    c.nullable = nullable;
+    return c;
+  }
+
+  // Creates the table on the target and adds its plan; returns the plan index.
+  size_t AddTable(const std::string& name, std::vector<catalog::ColumnPlan> cols,
+                  std::vector<std::string> pk) {
+    TablePlan p;
+    p.target.engine = GetParam();
+    p.target.schema = schema_;
+    p.target.name = name;
+    p.target.columns = std::move(cols);
+    p.target.primary_key = std::move(pk);
+    for (const std::string& sql : catalog::CreateTableSql(p.target, true)) Exec(sql);
+    plans_.push_back(std::move(p));
+    return plans_.size() - 1;
+  }
+
+  // The mixed-type table: id, txt, bin, big (unsigned 64-bit range), ts, flags (BIT), doc.
+  size_t AddMixed() {
+    std::vector<catalog::ColumnPlan> c;
+    c.push_back(Col("id", "bigint", "bigint", false));
+    c.push_back(Col("txt", "text", "longtext"));
+    c.push_back(Col("bin", "bytea", "longblob"));
+    // Raw bytes as the MySQL reader gives them: PostgreSQL needs the bytea hex form.
+    if (pg()) c.back().transform = ValueTransform::kBinaryToPgBytea;
+    c.push_back(Col("big", "numeric(20)", "decimal(20)"));
+    c.push_back(Col("ts", "timestamp(6)", "datetime(6)"));
+    c.push_back(Col("flags", "bit(5)", "bit(5)"));
+    if (!pg()) c.back().load_expr = "CAST(CONV(@v,2,10) AS UNSIGNED)";
+    c.push_back(Col("doc", "text", "longtext"));
+    return AddTable("mixed", std::move(c), {"id"});
+  }
+
+  std::vector<endpoints::SqlRow> MixedRows() {
+    const std::string t = catalog::QuoteQualified(GetParam(), schema_, "mixed");
+    return Rows(pg() ? "SELECT id::text, txt, upper(encode(bin, 'hex')), big::text,"
+                       " to_char(ts, 'YYYY-MM-DD HH24:MI:SS.US'), flags::text, doc FROM " +
+                           t + " ORDER BY id"
+                     : "SELECT id, txt, HEX(bin), big, DATE_FORMAT(ts, '%Y-%m-%d %H:%i:%s.%f'),"
+                       " LPAD(BIN(flags+0), 5, '0'), doc FROM " +
+                           t + " ORDER BY id");
+  }
+
+  // Position number n in the source kind this parameter exercises: LSNs on the PostgreSQL
+  // run, binlog file:offset on the MySQL run (positions are source-side; either works anywhere).
+  std::string Pos(int n) const {
+    if (pg()) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "0/%X", n * 0x100);
+      return buf;
+    }
+    return "binlog.00000" + std::to_string(1 + n / 10) + ":" + std::to_string(4 + (n % 10) * 100);
+  }
+
+  SourceTransaction Txn(int n, std::vector<RowChange> changes) const {
+    SourceTransaction t;
+    t.commit_position.text = Pos(n);
+    t.commit_time = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000 + n));
+    t.changes = std::move(changes);
+    return t;
+  }
+
+  std::unique_ptr<Applier> MakeApplier() {
+    auto a = std::make_unique<Applier>(session_.get(), task_, control_, &plans_);
+    Status st = a->Prepare();
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return a;
+  }
+
+  std::optional<Checkpoint> Stored() {
+    auto c = ReadCheckpoint(*session_, control_, task_);
+    EXPECT_TRUE(c.ok()) << c.status().ToString();
+    return c.ok() ? *c : std::nullopt;
+  }
+
+  endpoints::ConnectionParams params_;
+  std::unique_ptr<endpoints::SqlSession> session_;
+  std::string schema_;
+  std::string task_;
+  config::ControlTablesSettings control_;
+  std::vector<TablePlan> plans_;
+};
+
+RowChange Ins(size_t t, std::vector<ChangeValue> after) {
+  return {ChangeOp::kInsert, t, {}, std::move(after)};
+}
+RowChange Upd(size_t t, std::vector<ChangeValue> before, std::vector<ChangeValue> after) {
+  return {ChangeOp::kUpdate, t, std::move(before), std::move(after)};
+}
+RowChange Del(size_t t, std::vector<ChangeValue> before) {
+  return {ChangeOp::kDelete, t, std::move(before), {}};
+}
+
+TEST_P(CdcApplier, InsertUpdateDeleteTruncateLandValueForValue) {
+  Open("values");
+  const size_t m = AddMixed();
+  auto a = MakeApplier();
+  EXPECT_FALSE(Stored().has_value());
+
+  ASSERT_TRUE(a->Apply(Txn(1, {Ins(m, {V("1"), V(kText), V(kBytes), V("18446744073709551615"),
+                                       V("2024-02-29 23:59:59.123456"), V("10101"), V("d1")}),
+                               Ins(m, {V("2"), V(""), V(""), V("0"),
+                                       V("1970-01-01 00:00:00.000000"), V("00000"), V("")}),
+                               Ins(m, {V("3"), N(), N(), N(), N(), N(), N()})}))
+                  .ok());
+  EXPECT_EQ(MixedRows(), (std::vector<endpoints::SqlRow>{
+                             R({"1", kText, kBytesHex, "18446744073709551615",
+                                "2024-02-29 23:59:59.123456", "10101", "d1"}),
+                             R({"2", "", "", "0", "1970-01-01 00:00:00.000000", "00000", ""}),
+                             R({"3", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                                std::nullopt, std::nullopt})}));
+
+  // Update by key (before holds only the key), null out a value, then delete row 2.
+  Status st =
+      a->Apply(Txn(2, {Upd(m, {V("3"), N(), N(), N(), N(), N(), N()},
+                           {V("3"), V("x'y\\z"), V(std::string("\0", 1)), V("12345678901234567890"),
+                            V("2000-01-01 12:00:00.5"), V("11111"), V("d3")}),
+                       Upd(m, {},
+                           {V("1"), N(), V(kBytes), V("18446744073709551615"),
+                            V("2024-02-29 23:59:59.123456"), V("10101"), V("d1")}),
+                       Del(m, {V("2"), N(), N(), N(), N(), N(), N()})}));
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(MixedRows(),
+            (std::vector<endpoints::SqlRow>{R({"1", std::nullopt, kBytesHex, "18446744073709551615",
+                                               "2024-02-29 23:59:59.123456", "10101", "d1"}),
+                                            R({"3", "x'y\\z", "00", "12345678901234567890",
+                                               "2000-01-01 12:00:00.500000", "11111", "d3"})}));
+  EXPECT_EQ(a->stats().inserts, 3);
+  EXPECT_EQ(a->stats().updates, 2);
+  EXPECT_EQ(a->stats().deletes, 1);
+
+  RowChange trunc{ChangeOp::kTruncate, m, {}, {}};
+  ASSERT_TRUE(a->Apply(Txn(3, {trunc})).ok());
+  EXPECT_TRUE(MixedRows().empty());
+  auto c = Stored();
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->position.text, Pos(3));
+  EXPECT_EQ(c->source_commit_time, FormatUtc(Txn(3, {}).commit_time));
+  EXPECT_EQ(c->transactions_applied, 3);
+}
+
+TEST_P(CdcApplier, UnchangedToastColumnKeepsItsValue) {
+  Open("toast");
+  const size_t m = AddMixed();
+  auto a = MakeApplier();
+  const std::string big(300000, 'q');
+  ASSERT_TRUE(
+      a->Apply(Txn(1, {Ins(m, {V("7"), V("t"), V(kBytes), V("1"), N(), V("00001"), V(big)})}))
+          .ok());
+  Status st =
+      a->Apply(Txn(2, {Upd(m, {}, {V("7"), V("changed"), U(), V("2"), N(), V("00010"), U()})}));
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  auto rows = MixedRows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][1], "changed");
+  EXPECT_EQ(rows[0][2], kBytesHex);
+  EXPECT_EQ(rows[0][3], "2");
+  EXPECT_EQ(rows[0][5], "00010");
+  EXPECT_EQ(rows[0][6], big);
+  EXPECT_EQ(a->stats().unchanged_toast_updates, 1);
+  // Only unchanged columns besides the key: nothing to write, row must still exist.
+  ASSERT_TRUE(a->Apply(Txn(3, {Upd(m, {}, {V("7"), U(), U(), U(), U(), U(), U()})})).ok());
+  EXPECT_EQ(MixedRows(), rows);
+}
+
+TEST_P(CdcApplier, KeylessTableChangesExactlyOneOfDuplicateRows) {
+  Open("keyless");
+  const size_t k =
+      AddTable("nokey", {Col("a", "integer", "int"), Col("b", "text", "longtext")}, {});
+  auto a = MakeApplier();
+  const std::string t = catalog::QuoteQualified(GetParam(), schema_, "nokey");
+  auto rows = [&] {
+    return Rows("SELECT a, b FROM " + t + (pg() ? " ORDER BY a, b NULLS FIRST" : " ORDER BY a, b"));
+  };
+  ASSERT_TRUE(
+      a->Apply(Txn(1, {Ins(k, {V("1"), V("dup")}), Ins(k, {V("1"), V("dup")}),
+                       Ins(k, {V("1"), V("dup")}), Ins(k, {V("2"), N()}), Ins(k, {V("2"), N()})}))
+          .ok());
+  Status st = a->Apply(Txn(2, {Del(k, {V("1"), V("dup")}), Del(k, {V("2"), N()}),
+                               Upd(k, {V("1"), V("dup")}, {V("1"), V("moved")})}));
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(rows(), (std::vector<endpoints::SqlRow>{R({"1", "dup"}), R({"1", "moved"}),
+                                                    R({"2", std::nullopt})}));
+  // A keyless update or delete without the full old row cannot be matched.
+  st = a->Apply(Txn(3, {Del(k, {})}));
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << st.ToString();
+}
+
+TEST_P(CdcApplier, MissingRowIsDataErrorAndRollsBackEverything) {
+  Open("missing");
+  const size_t m = AddMixed();
+  auto a = MakeApplier();
+  ASSERT_TRUE(a->Apply(Txn(1, {Ins(m, {V("1"), V("a"), N(), N(), N(), N(), N()})})).ok());
+  const auto before_rows = MixedRows();
+
+  for (const RowChange& bad : {Upd(m, {}, {V("99"), V("x"), N(), N(), N(), N(), N()}),
+                               Del(m, {V("99"), N(), N(), N(), N(), N(), N()})}) {
+    Status st =
+        a->Apply(Txn(2, {Ins(m, {V("2"), V("partial"), N(), N(), N(), N(), N()}),
+                         Upd(m, {}, {V("1"), V("changed"), N(), N(), N(), N(), N()}), bad}));
+    EXPECT_EQ(st.code(), StatusCode::kDataError) << st.ToString();
+    EXPECT_NE(st.message().find("row not found"), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find("99"), std::string::npos) << "statement with values expected";
+    EXPECT_FALSE(a->last_skipped());
+    EXPECT_EQ(MixedRows(), before_rows);
+    auto c = Stored();
+    ASSERT_TRUE(c.has_value());
+    EXPECT_EQ(c->position.text, Pos(1));
+    EXPECT_EQ(c->transactions_applied, 1);
+  }
+  // The same session goes on applying after the rollback.
+  ASSERT_TRUE(a->Apply(Txn(2, {Ins(m, {V("2"), V("b"), N(), N(), N(), N(), N()})})).ok());
+  EXPECT_EQ(MixedRows().size(), 2u);
+}
+
+TEST_P(CdcApplier, RejectedValueRollsBackWithTheValueInTheMessage) {
+  Open("reject");
+  auto c = Col("d", "double precision", "double");
+  c.transform = ValueTransform::kRejectNonFinite;
+  const size_t t = AddTable("dbl", {Col("id", "integer", "int", false), c}, {"id"});
+  auto a = MakeApplier();
+  Status st = a->Apply(Txn(1, {Ins(t, {V("1"), V("1.5")}), Ins(t, {V("2"), V("NaN")})}));
+  EXPECT_EQ(st.code(), StatusCode::kDataError) << st.ToString();
+  EXPECT_NE(st.message().find("NaN"), std::string::npos) << st.message();
+  EXPECT_TRUE(
+      Rows("SELECT id FROM " + catalog::QuoteQualified(GetParam(), schema_, "dbl")).empty());
+  EXPECT_FALSE(Stored().has_value());
+  // A statement the target refuses (duplicate key) also rolls back and names the statement.
+  ASSERT_TRUE(a->Apply(Txn(2, {Ins(t, {V("1"), V("1.5")})})).ok());
+  st = a->Apply(Txn(3, {Ins(t, {V("3"), V("3")}), Ins(t, {V("1"), V("2")})}));
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("INSERT INTO"), std::string::npos) << st.message();
+  EXPECT_EQ(Rows("SELECT id FROM " + catalog::QuoteQualified(GetParam(), schema_, "dbl")).size(),
+            1u);
+  EXPECT_EQ(Stored()->position.text, Pos(2));
+}
+
+TEST_P(CdcApplier, ReplayedPositionIsSkippedAndChangesNothing) {
+  Open("replay");
+  const size_t m = AddMixed();
+  auto a = MakeApplier();
+  const auto t5 = Txn(5, {Ins(m, {V("5"), V("five"), N(), N(), N(), N(), N()})});
+  ASSERT_TRUE(a->Apply(t5).ok());
+  EXPECT_FALSE(a->last_skipped());
+  const auto rows = MixedRows();
+
+  // The same transaction again (a crash before the source learnt it was applied).
+  ASSERT_TRUE(a->Apply(t5).ok());
+  EXPECT_TRUE(a->last_skipped());
+  // An older one, with a change that would fail if it were applied.
+  ASSERT_TRUE(a->Apply(Txn(4, {Del(m, {V("404"), N(), N(), N(), N(), N(), N()})})).ok());
+  EXPECT_TRUE(a->last_skipped());
+  EXPECT_EQ(MixedRows(), rows);
+  EXPECT_EQ(a->stats().transactions_skipped, 2);
+  EXPECT_EQ(Stored()->transactions_applied, 1);
+  EXPECT_EQ(Stored()->position.text, Pos(5));
+
+  // A second Applier (a restarted engine) reads the checkpoint from the target.
+  Applier restarted(session_.get(), task_, control_, &plans_);
+  ASSERT_TRUE(restarted.Apply(t5).ok());
+  EXPECT_TRUE(restarted.last_skipped());
+  ASSERT_TRUE(restarted.Apply(Txn(12, {Ins(m, {V("6"), V("six"), N(), N(), N(), N(), N()})})).ok());
+  EXPECT_FALSE(restarted.last_skipped());
+  EXPECT_EQ(MixedRows().size(), 2u);
+  EXPECT_EQ(Stored()->position.text, Pos(12));
+}
+
+TEST_P(CdcApplier, ApplyBatchCommitsAllOrNothing) {
+  Open("batch");
+  const size_t m = AddMixed();
+  auto a = MakeApplier();
+  auto ins = [&](int id) {
+    return Ins(m, {V(std::to_string(id)), V("r"), N(), N(), N(), N(), N()});
+  };
+  Status st = a->ApplyBatch({Txn(1, {ins(1)}), Txn(2, {ins(2)}),
+                             Txn(3, {Del(m, {V("77"), N(), N(), N(), N(), N(), N()})})});
+  EXPECT_EQ(st.code(), StatusCode::kDataError) << st.ToString();
+  EXPECT_TRUE(MixedRows().empty());
+  EXPECT_FALSE(Stored().has_value());
+
+  ASSERT_TRUE(a->ApplyBatch({Txn(1, {ins(1)}), Txn(2, {ins(2)}), Txn(3, {ins(3)})}).ok());
+  EXPECT_EQ(MixedRows().size(), 3u);
+  EXPECT_EQ(Stored()->position.text, Pos(3));
+  EXPECT_EQ(Stored()->transactions_applied, 3);
+
+  // Replay overlapping the checkpoint: 2 and 3 are skipped, 4 is applied.
+  ASSERT_TRUE(a->ApplyBatch({Txn(2, {ins(2)}), Txn(3, {ins(3)}), Txn(4, {ins(4)})}).ok());
+  EXPECT_FALSE(a->last_skipped());
+  EXPECT_EQ(MixedRows().size(), 4u);
+  EXPECT_EQ(Stored()->position.text, Pos(4));
+  EXPECT_EQ(Stored()->transactions_applied, 4);
+  EXPECT_EQ(a->stats().transactions_skipped, 2);
+}
+
+TEST_P(CdcApplier, CompositeKeyAndKeyChangeMovesTheRow) {
+  Open("composite");
+  const size_t t = AddTable("ck",
+                            {Col("k1", "integer", "int", false),
+                             Col("k2", "text", "varchar(20)", false), Col("v", "text", "longtext")},
+                            {"k1", "k2"});
+  auto a = MakeApplier();
+  const std::string q = "SELECT k1, k2, v FROM " +
+                        catalog::QuoteQualified(GetParam(), schema_, "ck") + " ORDER BY k1, k2";
+  ASSERT_TRUE(
+      a->Apply(Txn(1, {Ins(t, {V("1"), V("a"), V("one-a")}), Ins(t, {V("1"), V("b"), V("one-b")})}))
+          .ok());
+  // The key changes: before carries the old key, after the new one.
+  Status st = a->Apply(Txn(2, {Upd(t, {V("1"), V("a"), N()}, {V("2"), V("a"), V("moved")}),
+                               Del(t, {V("1"), V("b"), N()})}));
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(Rows(q), (std::vector<endpoints::SqlRow>{R({"2", "a", "moved"})}));
+  // The old key is gone: updating it again is a missing row.
+  st = a->Apply(Txn(3, {Upd(t, {V("1"), V("a"), N()}, {V("3"), V("a"), V("x")})}));
+  EXPECT_EQ(st.code(), StatusCode::kDataError) << st.ToString();
+  EXPECT_EQ(Rows(q), (std::vector<endpoints::SqlRow>{R({"2", "a", "moved"})}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Targets, CdcApplier, ::testing::Values(Engine::kPostgres, Engine::kMySql),
+                         [](const ::testing::TestParamInfo<Engine>& info) {
+                           return std::string(info.param == Engine::kPostgres ? "PostgreSQL"
+                                                                              : "MySQL");
+                         });
+
+}  // namespace
+}  // namespace switchyard::testing
