@@ -170,29 +170,20 @@ Applier::Applier(endpoints::SqlSession* target, std::string task_name,
 
 Status Applier::Prepare() { return EnsureControlTable(*target_, control_); }
 
-Status Applier::Apply(const SourceTransaction& txn) {
-  last_skipped_ = false;
-  ApplyStats delta;
-  Status st = ApplyInTransaction({&txn}, &delta);
-  if (!st.ok()) return st;
-  stats_.transactions_applied += delta.transactions_applied;
-  stats_.transactions_skipped += delta.transactions_skipped;
-  stats_.inserts += delta.inserts;
-  stats_.updates += delta.updates;
-  stats_.deletes += delta.deletes;
-  stats_.truncates += delta.truncates;
-  stats_.unchanged_toast_updates += delta.unchanged_toast_updates;
-  return st;
-}
+Status Applier::Apply(const SourceTransaction& txn) { return ApplyPointers({&txn}); }
 
 Status Applier::ApplyBatch(const std::vector<SourceTransaction>& txns) {
-  last_skipped_ = false;
   std::vector<const SourceTransaction*> ptrs;
   ptrs.reserve(txns.size());
   for (const auto& t : txns) ptrs.push_back(&t);
+  return ApplyPointers(ptrs);
+}
+
+Status Applier::ApplyPointers(const std::vector<const SourceTransaction*>& txns) {
+  last_skipped_ = false;
   ApplyStats delta;
-  Status st = ApplyInTransaction(ptrs, &delta);
-  if (!st.ok()) return st;
+  SY_RETURN_IF_ERROR(ApplyInTransaction(txns, &delta));
+  // Counted only once the target transaction committed.
   stats_.transactions_applied += delta.transactions_applied;
   stats_.transactions_skipped += delta.transactions_skipped;
   stats_.inserts += delta.inserts;
@@ -200,7 +191,7 @@ Status Applier::ApplyBatch(const std::vector<SourceTransaction>& txns) {
   stats_.deletes += delta.deletes;
   stats_.truncates += delta.truncates;
   stats_.unchanged_toast_updates += delta.unchanged_toast_updates;
-  return st;
+  return Status::Ok();
 }
 
 Status Applier::Rollback(Status cause) {
@@ -234,7 +225,8 @@ Status Applier::ApplyInTransaction(const std::vector<const SourceTransaction*>& 
         continue;
       }
     } else {
-      SY_RETURN_IF_ERROR(ParsePosition(t->commit_position.text).status());
+      auto parsed = ParsePosition(t->commit_position.text);
+      if (!parsed.ok()) return Rollback(parsed.status());
     }
     todo.push_back(t);
     last = t->commit_position.text;

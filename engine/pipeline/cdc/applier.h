@@ -65,6 +65,7 @@ class Applier {
   const ApplyStats& stats() const { return stats_; }
 
  private:
+  Status ApplyPointers(const std::vector<const SourceTransaction*>& txns);
   Status ApplyInTransaction(const std::vector<const SourceTransaction*>& txns, ApplyStats* delta);
   Status ApplyChange(const RowChange& change, ApplyStats* delta);
   Status Rollback(Status cause);
