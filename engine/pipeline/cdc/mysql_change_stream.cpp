@@ -1,0 +1,461 @@
+#include "engine/pipeline/cdc/mysql_change_stream.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <string_view>
+
+#include "engine/catalog/identifier.h"
+#include "engine/endpoints/mysql/binlog/value_decoder.h"
+
+namespace switchyard::pipeline::cdc {
+
+namespace binlog = endpoints::mysql::binlog;
+
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// How one target column's value is made from a binlog value.
+enum class Conversion { kPlain, kFloatAsDouble, kBitDigits, kBitNumber };
+
+struct ColumnSource {
+  size_t binlog_index = 0;
+  Conversion conversion = Conversion::kPlain;
+  int bit_digits = 0;  // kBitDigits: n of LPAD(...,n,'0')
+  bool truth = false;  // wrapped in (... <> 0)
+};
+
+// Parses the select_expr the type mapping gives a MySQL column (type_mapping.cpp).
+Result<ColumnSource> ParseSelectExpr(const catalog::ColumnPlan& col, const binlog::ColumnDef& def,
+                                     size_t index) {
+  ColumnSource s;
+  s.binlog_index = index;
+  std::string_view expr = col.select_expr;
+  const std::string qcol = catalog::QuoteIdentifier(catalog::Engine::kMySql, col.source_name);
+  auto unsupported = [&]() {
+    return Status::Unsupported("MySQL change stream: column \"" + col.target_name +
+                               "\" is read with select_expr \"" + col.select_expr +
+                               "\", which the binlog reader cannot reproduce");
+  };
+  if (expr.size() > 7 && expr.front() == '(' && expr.substr(expr.size() - 6) == " <> 0)") {
+    s.truth = true;
+    expr = expr.substr(1, expr.size() - 7);
+  }
+  const std::string cast_prefix = "CAST(" + qcol + " AS DOUBLE)";
+  const std::string lpad_prefix = "LPAD(BIN(" + qcol + "+0),";
+  if (expr == qcol || expr == col.source_name) {
+    s.conversion = Conversion::kPlain;
+  } else if (expr == cast_prefix) {
+    s.conversion =
+        def.type == binlog::column_type::kFloat ? Conversion::kFloatAsDouble : Conversion::kPlain;
+  } else if (expr == "(" + qcol + "+0)" && def.type == binlog::column_type::kBit) {
+    s.conversion = Conversion::kBitNumber;
+  } else if (expr.starts_with(lpad_prefix) && expr.ends_with(",'0')") &&
+             def.type == binlog::column_type::kBit) {
+    std::string_view digits = expr.substr(lpad_prefix.size(), expr.size() - lpad_prefix.size() - 5);
+    if (digits.empty() || digits.size() > 2 ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return unsupported();
+    }
+    s.conversion = Conversion::kBitDigits;
+    s.bit_digits = std::atoi(std::string(digits).c_str());
+    if (s.bit_digits < 1 || s.bit_digits > 64) return unsupported();
+  } else {
+    return unsupported();
+  }
+  return s;
+}
+
+uint64_t BitValue(std::string_view raw) {
+  uint64_t v = 0;
+  for (char c : raw) v = (v << 8) | static_cast<unsigned char>(c);
+  return v;
+}
+
+// Non-zero in MySQL's sense for a decoded number ("0.000", "-0", "1e-5", "12").
+bool NonZero(std::string_view number) {
+  for (char c : number) {
+    if (c == 'e' || c == 'E') break;
+    if (c >= '1' && c <= '9') return true;
+  }
+  return false;
+}
+
+Result<std::string> Convert(const ColumnSource& s, const std::string& decoded,
+                            const catalog::ColumnPlan& col) {
+  std::string value;
+  switch (s.conversion) {
+    case Conversion::kPlain:
+      value = decoded;
+      break;
+    case Conversion::kFloatAsDouble: {
+      const char* begin = decoded.c_str();
+      char* end = nullptr;
+      float f = std::strtof(begin, &end);
+      if (end == begin || *end != '\0') {
+        return Status::DataError("MySQL change stream: column \"" + col.target_name +
+                                 "\": FLOAT value \"" + decoded + "\" does not parse");
+      }
+      value = binlog::FormatDouble(static_cast<double>(f));
+      break;
+    }
+    case Conversion::kBitDigits: {
+      uint64_t v = BitValue(decoded);
+      value.assign(static_cast<size_t>(s.bit_digits), '0');
+      for (int i = 0; i < s.bit_digits; ++i) {
+        if ((v >> i) & 1u) value[static_cast<size_t>(s.bit_digits - 1 - i)] = '1';
+      }
+      break;
+    }
+    case Conversion::kBitNumber:
+      value = std::to_string(BitValue(decoded));
+      break;
+  }
+  if (s.truth) {
+    bool nz = s.conversion == Conversion::kBitDigits ? value.find('1') != std::string::npos
+                                                     : NonZero(value);
+    value = nz ? "1" : "0";
+  }
+  return value;
+}
+
+// Mapping of one rows event's table to a plan's target columns.
+Result<std::vector<ColumnSource>> MapColumns(const TablePlan& plan, const binlog::TableMap& map) {
+  const auto& cols = map.columns;
+  const bool have_names = map.has_optional_metadata &&
+                          std::all_of(cols.begin(), cols.end(),
+                                      [](const binlog::ColumnDef& c) { return !c.name.empty(); });
+  if (!have_names && cols.size() != plan.source.columns.size()) {
+    return Status::DataError("MySQL change stream: " + plan.SourceName() + " has " +
+                             std::to_string(cols.size()) + " columns in the binlog but " +
+                             std::to_string(plan.source.columns.size()) +
+                             " in the plan, and the binlog carries no column names "
+                             "(binlog_row_metadata=FULL); was the table altered?");
+  }
+  std::vector<ColumnSource> out;
+  out.reserve(plan.target.columns.size());
+  for (const catalog::ColumnPlan& col : plan.target.columns) {
+    if (col.source_name.empty()) {
+      return Status::Unsupported("MySQL change stream: column \"" + col.target_name + "\" of " +
+                                 plan.TargetName() +
+                                 " has no source column (added by a rule); its select_expr \"" +
+                                 col.select_expr + "\" cannot be evaluated on binlog rows");
+    }
+    std::optional<size_t> index;
+    for (size_t i = 0; i < cols.size(); ++i) {
+      const std::string& name = have_names ? cols[i].name : plan.source.columns[i].name;
+      if (EqualsIgnoreCase(name, col.source_name)) {
+        index = i;
+        break;
+      }
+    }
+    if (!index) {
+      return Status::DataError("MySQL change stream: column \"" + col.source_name + "\" of " +
+                               plan.SourceName() + " is not in the binlog's row image");
+    }
+    SY_ASSIGN_OR_RETURN(ColumnSource s, ParseSelectExpr(col, cols[*index], *index));
+    out.push_back(s);
+  }
+  return out;
+}
+
+enum class ImageRole { kBefore, kAfterInsert, kAfterUpdate };
+
+Result<std::vector<ChangeValue>> ConvertImage(const std::vector<ColumnSource>& sources,
+                                              const TablePlan& plan, const binlog::RowImage& image,
+                                              ImageRole role) {
+  std::vector<ChangeValue> out;
+  out.reserve(sources.size());
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const ColumnSource& s = sources[i];
+    const catalog::ColumnPlan& col = plan.target.columns[i];
+    const bool present = s.binlog_index < image.present.size() && image.present[s.binlog_index];
+    if (!present) {
+      if (role == ImageRole::kAfterInsert) {
+        return Status::Unsupported("MySQL change stream: an insert into " + plan.SourceName() +
+                                   " lacks column \"" + col.source_name +
+                                   "\" (binlog_row_image must be FULL)");
+      }
+      out.push_back(role == ImageRole::kAfterUpdate ? ChangeValue::Unchanged()
+                                                    : ChangeValue::Null());
+      continue;
+    }
+    const auto& v = image.values[s.binlog_index];
+    if (!v) {
+      out.push_back(ChangeValue::Null());
+      continue;
+    }
+    SY_ASSIGN_OR_RETURN(std::string converted, Convert(s, *v, col));
+    out.push_back(ChangeValue::Value(std::move(converted)));
+  }
+  return out;
+}
+
+// Statement text without leading white space and comments.
+std::string_view SkipSpaceAndComments(std::string_view s) {
+  while (true) {
+    size_t i = 0;
+    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    s.remove_prefix(i);
+    if (s.starts_with("/*")) {
+      size_t end = s.find("*/");
+      if (end == std::string_view::npos) return {};
+      s.remove_prefix(end + 2);
+    } else if (s.starts_with("-- ") || s.starts_with("#")) {
+      size_t end = s.find('\n');
+      if (end == std::string_view::npos) return {};
+      s.remove_prefix(end + 1);
+    } else {
+      return s;
+    }
+  }
+}
+
+// Reads a keyword (letters/underscores) and returns it lowercased; advances s.
+std::string Word(std::string_view& s) {
+  s = SkipSpaceAndComments(s);
+  size_t i = 0;
+  while (i < s.size() && (std::isalpha(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
+  std::string w = Lower(s.substr(0, i));
+  s.remove_prefix(i);
+  return w;
+}
+
+// Reads one identifier, backquoted or bare; empty on failure.
+std::string Identifier(std::string_view& s) {
+  s = SkipSpaceAndComments(s);
+  std::string out;
+  if (s.starts_with("`")) {
+    size_t i = 1;
+    while (i < s.size()) {
+      if (s[i] == '`') {
+        if (i + 1 < s.size() && s[i + 1] == '`') {
+          out += '`';
+          i += 2;
+          continue;
+        }
+        s.remove_prefix(i + 1);
+        return out;
+      }
+      out += s[i++];
+    }
+    return {};
+  }
+  size_t i = 0;
+  while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' ||
+                          s[i] == '$' || static_cast<unsigned char>(s[i]) >= 0x80)) {
+    ++i;
+  }
+  out = std::string(s.substr(0, i));
+  s.remove_prefix(i);
+  return out;
+}
+
+// "TRUNCATE [TABLE] [db.]t": the (schema, table) named, or nullopt for other statements.
+std::optional<std::pair<std::string, std::string>> TruncateTarget(std::string_view statement,
+                                                                  const std::string& default_db) {
+  std::string_view s = statement;
+  if (Word(s) != "truncate") return std::nullopt;
+  std::string_view rest = s;
+  if (Word(rest) == "table") s = rest;
+  std::string first = Identifier(s);
+  if (first.empty()) return std::nullopt;
+  s = SkipSpaceAndComments(s);
+  if (s.starts_with(".")) {
+    s.remove_prefix(1);
+    std::string second = Identifier(s);
+    if (second.empty()) return std::nullopt;
+    return std::make_pair(first, second);
+  }
+  return std::make_pair(default_db, first);
+}
+
+// Does `statement` contain `name` as a whole identifier (case-insensitively)?
+bool MentionsIdentifier(const std::string& lower_statement, const std::string& name) {
+  const std::string n = Lower(name);
+  if (n.empty()) return false;
+  auto ident_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  };
+  for (size_t pos = lower_statement.find(n); pos != std::string::npos;
+       pos = lower_statement.find(n, pos + 1)) {
+    const bool left_ok = pos == 0 || !ident_char(lower_statement[pos - 1]);
+    const size_t end = pos + n.size();
+    const bool right_ok = end >= lower_statement.size() || !ident_char(lower_statement[end]);
+    if (left_ok && right_ok) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+MySqlChangeStream::MySqlChangeStream(std::unique_ptr<binlog::BinlogStream> stream,
+                                     const std::vector<TablePlan>* plans)
+    : stream_(std::move(stream)), plans_(plans) {}
+
+Result<std::unique_ptr<MySqlChangeStream>> MySqlChangeStream::Start(
+    const endpoints::ConnectionParams& params, uint32_t server_id, const std::string& file,
+    uint64_t position, const std::vector<TablePlan>& plans,
+    const MySqlChangeStreamOptions& options) {
+  binlog::BinlogStreamOptions o;
+  o.connection = params;
+  o.server_id = server_id;
+  o.start_file = file;
+  o.start_position = position;
+  o.heartbeat_period = options.heartbeat_period;
+  o.non_blocking = options.non_blocking;
+  SY_ASSIGN_OR_RETURN(std::unique_ptr<binlog::BinlogStream> stream, binlog::BinlogStream::Open(o));
+  return std::unique_ptr<MySqlChangeStream>(new MySqlChangeStream(std::move(stream), &plans));
+}
+
+void MySqlChangeStream::Reset() {
+  in_transaction_ = false;
+  gtid_.clear();
+  changes_.clear();
+}
+
+SourceTransaction MySqlChangeStream::Finish(const binlog::BinlogEvent& end) {
+  SourceTransaction t;
+  t.commit_position.text = end.file + ":" + std::to_string(end.next_position);
+  if (!gtid_.empty()) t.commit_position.text += " " + gtid_;
+  t.commit_time = std::chrono::system_clock::time_point(std::chrono::seconds(end.timestamp));
+  t.changes = std::move(changes_);
+  Reset();
+  return t;
+}
+
+Status MySqlChangeStream::OnRows(const binlog::RowsEvent& rows) {
+  const binlog::TableMap& map = *rows.table;
+  for (size_t p = 0; p < plans_->size(); ++p) {
+    const TablePlan& plan = (*plans_)[p];
+    if (plan.source.schema != map.schema || plan.source.name != map.table) continue;
+    SY_ASSIGN_OR_RETURN(std::vector<ColumnSource> sources, MapColumns(plan, map));
+    for (const binlog::RowChange& row : rows.rows) {
+      RowChange change;
+      change.table = p;
+      switch (rows.kind) {
+        case binlog::RowsKind::kWrite:
+          change.op = ChangeOp::kInsert;
+          break;
+        case binlog::RowsKind::kUpdate:
+          change.op = ChangeOp::kUpdate;
+          break;
+        case binlog::RowsKind::kDelete:
+          change.op = ChangeOp::kDelete;
+          break;
+      }
+      if (change.op != ChangeOp::kInsert) {
+        if (!row.before) return Status::DataError("MySQL change stream: rows event lacks before");
+        SY_ASSIGN_OR_RETURN(change.before,
+                            ConvertImage(sources, plan, *row.before, ImageRole::kBefore));
+      }
+      if (change.op != ChangeOp::kDelete) {
+        if (!row.after) return Status::DataError("MySQL change stream: rows event lacks after");
+        SY_ASSIGN_OR_RETURN(change.after,
+                            ConvertImage(sources, plan, *row.after,
+                                         change.op == ChangeOp::kInsert ? ImageRole::kAfterInsert
+                                                                        : ImageRole::kAfterUpdate));
+      }
+      changes_.push_back(std::move(change));
+    }
+  }
+  return Status::Ok();
+}
+
+Status MySqlChangeStream::OnQuery(const binlog::BinlogEvent& event, bool* done) {
+  *done = false;
+  const binlog::QueryEvent& q = *event.query;
+  std::string_view body = q.statement;
+  std::string_view probe = body;
+  const std::string first = Word(probe);
+  if (first == "begin" || (first == "start" && Word(probe) == "transaction")) {
+    in_transaction_ = true;
+    return Status::Ok();
+  }
+  if (first == "commit" || (first == "rollback" && Word(probe) != "to")) {
+    *done = true;  // caller finishes the transaction at this event
+    return Status::Ok();
+  }
+  if (first == "savepoint" || first == "rollback" || first == "release") return Status::Ok();
+
+  if (auto target = TruncateTarget(body, q.schema)) {
+    for (size_t p = 0; p < plans_->size(); ++p) {
+      const TablePlan& plan = (*plans_)[p];
+      if (plan.source.schema == target->first && plan.source.name == target->second) {
+        changes_.push_back({ChangeOp::kTruncate, p, {}, {}});
+      }
+    }
+    if (!changes_.empty() && !in_transaction_) *done = true;
+    if (changes_.empty() && !in_transaction_) Reset();
+    return Status::Ok();
+  }
+  const std::string lower = Lower(body);
+  for (const TablePlan& plan : *plans_) {
+    if (MentionsIdentifier(lower, plan.source.name)) {
+      return Status::Unsupported(
+          "MySQL change stream: statement at " + event.file + ":" + std::to_string(event.position) +
+          " touches planned table " + plan.SourceName() +
+          " and cannot be replicated (DDL and statement-based changes are not supported): " +
+          std::string(body.substr(0, 500)));
+    }
+  }
+  if (!in_transaction_) Reset();  // a DDL group of its own, about other tables
+  return Status::Ok();
+}
+
+Result<std::optional<SourceTransaction>> MySqlChangeStream::Next() {
+  while (true) {
+    SY_ASSIGN_OR_RETURN(std::optional<binlog::BinlogEvent> event, stream_->Fetch());
+    if (!event) return std::optional<SourceTransaction>();  // non-blocking: end of binlog
+    switch (event->type) {
+      case binlog::event_type::kHeartbeat:
+        if (!in_transaction_ && changes_.empty()) return std::optional<SourceTransaction>();
+        continue;
+      case binlog::event_type::kMariaDbGtid:
+      case binlog::event_type::kMySqlGtid:
+      case binlog::event_type::kMySqlAnonymousGtid:
+        Reset();
+        if (event->gtid && !event->gtid->anonymous) gtid_ = event->gtid->ToString();
+        continue;
+      case binlog::event_type::kXid: {
+        if (changes_.empty()) {
+          Reset();
+          continue;
+        }
+        return std::optional<SourceTransaction>(Finish(*event));
+      }
+      default:
+        break;
+    }
+    if (event->rows) {
+      SY_RETURN_IF_ERROR(OnRows(*event->rows));
+      continue;
+    }
+    if (event->query) {
+      bool done = false;
+      SY_RETURN_IF_ERROR(OnQuery(*event, &done));
+      if (done) {
+        if (changes_.empty()) {
+          Reset();
+          continue;
+        }
+        return std::optional<SourceTransaction>(Finish(*event));
+      }
+    }
+  }
+}
+
+}  // namespace switchyard::pipeline::cdc

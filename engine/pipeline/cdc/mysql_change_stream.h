@@ -1,0 +1,102 @@
+// MySqlChangeStream: turns a MySQL/MariaDB binlog (binlog_stream.h) into the engine's change
+// model (change_event.h) for a set of TablePlans.
+//
+// Grouping: a GTID (or a QUERY "BEGIN") opens a transaction; its XID (or a QUERY "COMMIT" /
+// "ROLLBACK", which the server writes for non-transactional tables) closes it. The result is
+// one SourceTransaction whose commit_position is "<file>:<next_position of the closing event>"
+// followed by " <gtid>" when the group had a GTID (position.h accepts that form), and whose
+// commit_time is the closing event's timestamp. Transactions that touched no planned table
+// are not returned (the checkpoint only moves with planned changes; on restart those are read
+// and dropped again).
+//
+// Rows: WRITE/UPDATE/DELETE rows events whose TABLE_MAP names (plan.source.schema,
+// plan.source.name) become kInsert (after), kUpdate (before = the old row image, after) and
+// kDelete (before). Binlog columns are matched by position to their names: the TABLE_MAP's
+// column names when the server logged them (binlog_row_metadata=FULL), else the plan's source
+// column order (which must then have the binlog's column count). Each target column then takes
+// the value of its ColumnPlan::source_name, converted to the text the full load's select_expr
+// yields so that the column's ValueTransform and load_expr apply unchanged:
+//   `c`                           -> the decoded value (value_decoder.h prints SELECT's text)
+//   CAST(`c` AS DOUBLE)           -> FLOAT widened to double, printed shortest-round-trip
+//   LPAD(BIN(`c`+0),n,'0')        -> BIT as a string of n binary digits
+//   (`c`+0)                       -> BIT as an unsigned decimal number
+//   (<one of the above> <> 0)     -> "1" / "0" (MySQL's truth; PostgreSQL boolean reads both)
+// Any other select_expr, and columns without a source column (add-column), are Unsupported
+// naming the column. A column missing from an image (binlog_row_image=MINIMAL/NOBLOB) is
+// kUnchanged in an update's after image and kNull in a before image (the key is still there);
+// missing from an insert it is Unsupported.
+//
+// QUERY events: BEGIN/COMMIT/ROLLBACK/SAVEPOINT frame transactions. "TRUNCATE [TABLE] t" of a
+// planned table becomes its own SourceTransaction with one kTruncate (committed at the QUERY's
+// next_position). Any other statement (DDL, or statement-based DML in binlog_format=STATEMENT /
+// MIXED) that names a planned table (as a whole identifier, case-insensitively) is
+// Status::Unsupported carrying the statement: schema changes are not replicated yet. Other
+// statements are skipped. XA transactions are not handled (their rows arrive without an XID).
+//
+// Errors: those of BinlogStream (connection, corrupt events, unsupported event types) and the
+// ones above. After any error the stream must be discarded and restarted from the last
+// applied commit position.
+//
+// Ownership and threads: the plans are borrowed and must outlive the stream; one thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/common/status.h"
+#include "engine/endpoints/endpoint.h"
+#include "engine/endpoints/mysql/binlog/binlog_stream.h"
+#include "engine/pipeline/cdc/change_event.h"
+#include "engine/pipeline/table_plan.h"
+
+namespace switchyard::pipeline::cdc {
+
+struct MySqlChangeStreamOptions {
+  // How often the server sends a heartbeat when idle; Next() returns nullopt on each one that
+  // arrives outside a transaction.
+  std::chrono::milliseconds heartbeat_period{std::chrono::seconds(1)};
+  // Stop at the current end of the binlog: Next() returns nullopt there instead of waiting
+  // (tests, one-shot catch-up).
+  bool non_blocking = false;
+};
+
+class MySqlChangeStream {
+ public:
+  static Result<std::unique_ptr<MySqlChangeStream>> Start(
+      const endpoints::ConnectionParams& params, uint32_t server_id, const std::string& file,
+      uint64_t position, const std::vector<TablePlan>& plans,
+      const MySqlChangeStreamOptions& options = {});
+
+  MySqlChangeStream(const MySqlChangeStream&) = delete;
+  MySqlChangeStream& operator=(const MySqlChangeStream&) = delete;
+
+  // The next committed source transaction that touched a planned table, or nullopt when a
+  // heartbeat (or, non-blocking, the end of the binlog) came first.
+  Result<std::optional<SourceTransaction>> Next();
+
+  // Breaks the connection so that a blocked Next() returns; from any thread.
+  void Abandon() { stream_->Abandon(); }
+
+ private:
+  MySqlChangeStream(std::unique_ptr<endpoints::mysql::binlog::BinlogStream> stream,
+                    const std::vector<TablePlan>* plans);
+
+  Status OnRows(const endpoints::mysql::binlog::RowsEvent& rows);
+  // Handles a QUERY event; sets *done when it completes a transaction to return.
+  Status OnQuery(const endpoints::mysql::binlog::BinlogEvent& event, bool* done);
+  SourceTransaction Finish(const endpoints::mysql::binlog::BinlogEvent& end);
+  void Reset();
+
+  std::unique_ptr<endpoints::mysql::binlog::BinlogStream> stream_;
+  const std::vector<TablePlan>* plans_;
+  // The transaction being collected.
+  bool in_transaction_ = false;  // BEGIN seen (a GTID alone may be followed by a DDL QUERY)
+  std::string gtid_;
+  std::vector<RowChange> changes_;
+};
+
+}  // namespace switchyard::pipeline::cdc

@@ -1,0 +1,126 @@
+// PgChangeStream: a PostgreSQL logical replication stream (pgoutput, protocol 2, streaming of
+// large transactions on) turned into the engine's change model (change_event.h), one
+// SourceTransaction per committed source transaction, for a fixed set of TablePlans.
+//
+// Mapping:
+// - Relation messages are matched to plans by (namespace, relname) == (plan.source.schema,
+//   plan.source.name); changes of other relations are ignored. Relation columns are mapped to
+//   the plan's target column order by ColumnPlan::source_name; relation columns no plan column
+//   reads are ignored; a plan column missing from the Relation is kInvalidArgument.
+// - Values are pgoutput's text ('t'), which is what `SELECT col::text` returns. Only columns
+//   whose select_expr is the plain quoted source column are supported (PostgreSQL ->
+//   PostgreSQL); Start fails with kUnsupported naming the first other column (client-side
+//   conversions are not implemented yet).
+// - Insert -> after; Update -> before from the 'K'/'O' old tuple when present (else empty:
+//   the key did not change), after from the new tuple, 'u' -> ChangeValue::Unchanged; Delete ->
+//   before; Truncate -> one kTruncate per truncated planned table.
+// - commit_position is the Commit's end LSN in "X/Y" form (position.h), commit_time the
+//   Commit's timestamp. A transaction with no change to a planned table is still returned
+//   (empty `changes`) so its position can be confirmed.
+// - Streamed transactions (Stream Start/Stop/Commit/Abort) are buffered in memory per top-level
+//   xid until Stream Commit and then returned as one SourceTransaction. Stream Abort of the
+//   top-level xid discards its buffer. NOT HANDLED: Stream Abort of a sub-transaction whose
+//   changes were already streamed (ROLLBACK TO SAVEPOINT inside a large transaction): Next
+//   returns kUnsupported (discarding exactly that sub-transaction's changes is future work).
+// - Transactions whose end LSN is not after the `start` given to Start are dropped (the server
+//   also never re-sends what is behind the slot's confirmed_flush_lsn).
+//
+// Flush: the slot's confirmed_flush_lsn moves only through Confirm, which the caller calls
+// after the applier committed that position. Keepalives asking for a reply are answered inside
+// Next with the last confirmed flush; Next must therefore be called often enough (well within
+// wal_sender_timeout), even while nothing is being applied.
+//
+// Ownership: owns its ReplicationConnection; the plans are borrowed and must outlive the
+// stream. One thread at a time. After an error the stream is broken: destroy it and Start a
+// new one from the last confirmed position.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/common/status.h"
+#include "engine/endpoints/endpoint.h"
+#include "engine/endpoints/postgres/replication/lsn.h"
+#include "engine/endpoints/postgres/replication/pgoutput_decoder.h"
+#include "engine/endpoints/postgres/replication/replication_connection.h"
+#include "engine/pipeline/cdc/change_event.h"
+#include "engine/pipeline/table_plan.h"
+
+namespace switchyard::pipeline::cdc {
+
+class PgChangeStream {
+ public:
+  using Lsn = endpoints::postgres::replication::Lsn;
+
+  // Opens a replication connection (`session` adds settings such as
+  // logical_decoding_work_mem), checks the plans, and starts streaming `slot` for
+  // `publication` from `start` (Lsn() = from the slot's confirmed_flush_lsn).
+  static Result<std::unique_ptr<PgChangeStream>> Start(
+      const endpoints::ConnectionParams& params, const std::string& slot,
+      const std::string& publication, Lsn start, const std::vector<TablePlan>& plans,
+      const endpoints::postgres::replication::ReplicationSessionOptions& session = {});
+
+  ~PgChangeStream();
+  PgChangeStream(const PgChangeStream&) = delete;
+  PgChangeStream& operator=(const PgChangeStream&) = delete;
+
+  // The next committed transaction, or nullopt when none completed within `timeout`. A
+  // transaction partly received when the timeout passes is kept and completed by a later call.
+  Result<std::optional<SourceTransaction>> Next(std::chrono::milliseconds timeout);
+
+  // Reports `flushed` (a commit_position returned by Next, after it was applied) to the server
+  // as the slot's confirmed flush position. A position behind an earlier Confirm ->
+  // kInvalidArgument; the same one again is a no-op.
+  Status Confirm(Lsn flushed);
+
+  Lsn confirmed() const { return confirmed_; }
+
+ private:
+  struct RelationMap {
+    std::optional<size_t> plan;     // nullopt: not a planned table
+    std::vector<int> target_index;  // per relation column: target column index, -1 = unused
+  };
+
+  PgChangeStream(std::unique_ptr<endpoints::postgres::replication::ReplicationConnection> conn,
+                 const std::vector<TablePlan>& plans, Lsn start);
+
+  Status SendFeedback();
+  // Handles one decoded message; sets *done when a transaction completed.
+  Status Handle(const endpoints::postgres::replication::PgOutputMessage& message,
+                std::optional<SourceTransaction>* done);
+  Status OnRelation(const endpoints::postgres::replication::Relation& relation);
+  // The changes list a data message belongs to (the open or streamed transaction).
+  Result<std::vector<RowChange>*> Target(std::optional<uint32_t> xid);
+  Result<std::vector<ChangeValue>> Map(const RelationMap& map,
+                                       const endpoints::postgres::replication::TupleData& tuple,
+                                       const char* what) const;
+  const RelationMap* Find(uint32_t relation_oid) const;
+  std::optional<SourceTransaction> Finish(std::vector<RowChange> changes, Lsn end_lsn,
+                                          int64_t commit_time_us) const;
+
+  std::unique_ptr<endpoints::postgres::replication::ReplicationConnection> conn_;
+  const std::vector<TablePlan>* plans_;
+  Lsn start_;
+  endpoints::postgres::replication::PgOutputDecoder decoder_{2};
+  std::map<uint32_t, RelationMap> relations_;
+  // Non-streamed transaction between Begin and Commit.
+  bool in_txn_ = false;
+  std::vector<RowChange> txn_changes_;
+  // Streamed transactions by top-level xid, and the xids their data messages carried.
+  struct Streamed {
+    std::vector<RowChange> changes;
+    std::set<uint32_t> message_xids;
+  };
+  std::map<uint32_t, Streamed> streamed_;
+  std::optional<uint32_t> stream_xid_;  // inside Stream Start .. Stop
+  Lsn last_received_;
+  Lsn confirmed_;
+};
+
+}  // namespace switchyard::pipeline::cdc
