@@ -24,6 +24,7 @@
 #include "engine/pipeline/cdc/applier.h"
 #include "engine/pipeline/cdc/pg_change_stream.h"
 #include "engine/pipeline/cdc/position.h"
+#include "tests/support/pg_slots.h"
 #include "tests/support/servers.h"
 #include "tests/support/table_compare.h"
 
@@ -41,55 +42,8 @@ using pipeline::TablePlan;
 using namespace pipeline::cdc;  // NOLINT: the unit under test
 using Clock = std::chrono::steady_clock;
 
-// Terminates the walsender holding `slot` (if any) and drops it; waits until it is gone.
-void DropSlotIfExists(const ConnectionParams& params, const std::string& slot) {
-  auto conn = PgConnection::Open(params);
-  if (!conn.ok()) {
-    ADD_FAILURE() << "cannot drop slot " << slot << ": " << conn.status().ToString();
-    return;
-  }
-  auto deadline = Clock::now() + std::chrono::seconds(15);
-  while (Clock::now() < deadline) {
-    auto state = ReadSlotState(**conn, slot);
-    if (!state.ok() || !state->has_value()) return;
-    (void)(*conn)->ExecParams(
-        "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots "
-        "WHERE slot_name = $1 AND active_pid IS NOT NULL",
-        {slot}, PGRES_TUPLES_OK, "terminate walsender");
-    (void)(*conn)->ExecParams(
-        "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-        "WHERE slot_name = $1 AND NOT active",
-        {slot}, PGRES_TUPLES_OK, "drop slot");
-  }
-  ADD_FAILURE() << "replication slot " << slot << " could not be dropped";
-}
-
-class SlotGuard {
- public:
-  SlotGuard(ConnectionParams params, std::string slot)
-      : params_(std::move(params)), slot_(std::move(slot)) {}
-  ~SlotGuard() { DropSlotIfExists(params_, slot_); }
-  SlotGuard(const SlotGuard&) = delete;
-  SlotGuard& operator=(const SlotGuard&) = delete;
-
- private:
-  ConnectionParams params_;
-  std::string slot_;
-};
-
-// A fresh database; slots an earlier crashed run left in it are dropped first.
 ConnectionParams FreshDatabase(const std::string& name) {
-  ConnectionParams admin = Servers().postgres;
-  auto conn = PgConnection::Open(admin);
-  if (conn.ok()) {
-    auto slots =
-        (*conn)->Query("SELECT slot_name::text FROM pg_replication_slots WHERE database = " +
-                       (*conn)->QuoteLiteral(name));
-    if (slots.ok()) {
-      for (const auto& row : *slots) DropSlotIfExists(admin, *row[0]);
-    }
-  }
-  return FreshPostgresDatabase(name);
+  return switchyard::testing::FreshDatabaseWithoutSlots(name);
 }
 
 // Creates the slot (no snapshot) and returns its consistent point.

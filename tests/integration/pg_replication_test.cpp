@@ -20,12 +20,14 @@
 #include "engine/endpoints/postgres/pg_connection.h"
 #include "engine/endpoints/postgres/replication/pgoutput_decoder.h"
 #include "engine/endpoints/postgres/replication/replication_connection.h"
+#include "tests/support/pg_slots.h"
 #include "tests/support/servers.h"
 
 namespace switchyard::endpoints::postgres::replication {
 namespace {
 
 using switchyard::testing::ExecOrDie;
+using switchyard::testing::SlotGuard;
 using Value = std::optional<std::string>;
 using Row = std::vector<Value>;
 using Clock = std::chrono::steady_clock;
@@ -51,57 +53,8 @@ std::vector<Row> QueryRows(PgConnection& conn, const std::string& sql) {
   return rows.ok() ? *rows : std::vector<Row>{};
 }
 
-// Terminates the walsender holding `slot` (if any) and drops it; waits until it is gone.
-void DropSlotIfExists(const ConnectionParams& params, const std::string& slot) {
-  auto conn = PgConnection::Open(params);
-  if (!conn.ok()) {
-    ADD_FAILURE() << "cannot drop slot " << slot << ": " << conn.status().ToString();
-    return;
-  }
-  auto deadline = Clock::now() + std::chrono::seconds(15);
-  while (Clock::now() < deadline) {
-    auto state = ReadSlotState(**conn, slot);
-    if (!state.ok() || !state->has_value()) return;
-    (void)(*conn)->ExecParams(
-        "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots "
-        "WHERE slot_name = $1 AND active_pid IS NOT NULL",
-        {slot}, PGRES_TUPLES_OK, "terminate walsender");
-    (void)(*conn)->ExecParams(
-        "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-        "WHERE slot_name = $1 AND NOT active",
-        {slot}, PGRES_TUPLES_OK, "drop slot");
-  }
-  ADD_FAILURE() << "replication slot " << slot << " could not be dropped";
-}
-
-// Drops the slot when the test ends, however it ends.
-class SlotGuard {
- public:
-  SlotGuard(ConnectionParams params, std::string slot)
-      : params_(std::move(params)), slot_(std::move(slot)) {}
-  ~SlotGuard() { DropSlotIfExists(params_, slot_); }
-  SlotGuard(const SlotGuard&) = delete;
-  SlotGuard& operator=(const SlotGuard&) = delete;
-
- private:
-  ConnectionParams params_;
-  std::string slot_;
-};
-
-// A fresh database; slots left in it by an earlier crashed run are dropped first (a database
-// with a logical slot cannot be dropped).
 ConnectionParams FreshDatabase(const std::string& name) {
-  ConnectionParams admin = switchyard::testing::Servers().postgres;
-  auto conn = PgConnection::Open(admin);
-  if (conn.ok()) {
-    auto slots =
-        (*conn)->Query("SELECT slot_name::text FROM pg_replication_slots WHERE database = " +
-                       (*conn)->QuoteLiteral(name));
-    if (slots.ok()) {
-      for (const Row& row : *slots) DropSlotIfExists(admin, *row[0]);
-    }
-  }
-  return switchyard::testing::FreshPostgresDatabase(name);
+  return switchyard::testing::FreshDatabaseWithoutSlots(name);
 }
 
 Row TupleAsRow(const TupleData& tuple) {
