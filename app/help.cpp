@@ -14,9 +14,11 @@ Usage:
   switchyard --version
 
 Commands:
-  run      Run the task headless: full load of every selected table, printing one JSON
-           status line every few seconds. SIGINT/SIGTERM stop it gracefully (a second
-           signal exits at once); resume with --start-type resume-processing.
+  run      Run the task headless, printing one JSON status line every few seconds.
+           MigrationType full-load: every selected table, then exit. MigrationType cdc:
+           apply source changes until stopped; a new run continues after the last one
+           applied. SIGINT/SIGTERM stop gracefully (a second signal exits at once); resume
+           an unfinished full load with --start-type resume-processing.
   status   Show the task's status and per-table statistics from its state store, while
            the engine runs or after. --json prints DMS field names.
 
@@ -24,7 +26,7 @@ The task file is JSON in AWS DMS vocabulary: ReplicationTaskIdentifier, Migratio
 SourceEndpoint, TargetEndpoint, TableMappings, ReplicationTaskSettings (see README.md).
 
 Exit codes:
-  0  success (run: every table completed)
+  0  success (run: every table completed, or a cdc task stopped on request)
   1  the task failed or stopped before completing
   2  bad input: task file, command line, table mappings or a type that cannot be mapped;
      nothing was written to either database

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "engine/config/task_config.h"
+#include "engine/pipeline/table_plan.h"
 #include "engine/state/state_store.h"
 
 namespace switchyard::pipeline {
@@ -45,6 +46,8 @@ class TaskRunner {
  private:
   RunOutcome Execute(state::StateStore& store);
   RunOutcome Fail(state::StateStore* store, int exit_code, const Status& status);
+  // MigrationType cdc: apply source changes until stopped (exit 0 on a requested stop).
+  RunOutcome RunChangeCapture(state::StateStore& store, const std::vector<TablePlan>& plans);
   // Standalone source sequences the selection rules match, copied with their current value.
   Status CopySourceSequences(const std::vector<config::MappedTable>& mapped);
 
