@@ -9,7 +9,8 @@ void PrintMainHelp() {
 
 Usage:
   switchyard run TASK.json [--start-type TYPE] [--state-dir DIR] [--status-interval SECONDS]
-  switchyard status TASK.json [--json] [--state-dir DIR]
+  switchyard status TASK.json [--json] [--errors N] [--state-dir DIR]
+  switchyard stop TASK.json [--state-dir DIR] [--timeout SECONDS]
   switchyard --help | COMMAND --help
   switchyard --version
 
@@ -19,6 +20,7 @@ Commands:
            apply source changes until stopped; a new run continues after the last one
            applied. SIGINT/SIGTERM stop gracefully (a second signal exits at once); resume
            an unfinished full load with --start-type resume-processing.
+  stop     Stop the engine running the task gracefully and wait until it has exited.
   status   Show the task's status and per-table statistics from its state store, while
            the engine runs or after. --json prints DMS field names.
 

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "run") return switchyard::app::RunCommand(args);
   if (command == "status") return switchyard::app::StatusCommand(args);
+  if (command == "stop") return switchyard::app::StopCommand(args);
   std::cerr << "switchyard: unknown command \"" << command << "\" (see switchyard --help)\n";
   return 2;
 }

@@ -10,6 +10,7 @@
 
 #include "app/cli_args.h"
 #include "app/commands.h"
+#include "app/engine_lock.h"
 #include "engine/config/task_config.h"
 #include "engine/logging/log.h"
 #include "engine/logging/logger.h"
@@ -112,6 +113,12 @@ int RunCommand(const std::vector<std::string>& args) {
   auto logger = logging::Logger::Open(log_options);
   if (!logger.ok()) {
     std::cerr << "switchyard: " << logger.status().message() << "\n";
+    return 1;
+  }
+  // One engine per task: a second run would fight the first over the state store and target.
+  auto lock = EngineLock::Acquire(state_dir);
+  if (!lock.ok()) {
+    std::cerr << "switchyard: " << lock.status().message() << "\n";
     return 1;
   }
   // Ids were validated (unknown ones warned about) when the task file was parsed.

@@ -84,7 +84,15 @@ TEST_P(CdcTask, KeepsTheTargetEqualAcrossAStopAndResumesFromTheCheckpoint) {
   {
     BackgroundRun run(cdc_task, work);
     EXPECT_TRUE(WaitUntil(equal, std::chrono::seconds(60))) << run.Output();
-    run.Signal(SIGTERM);
+    // One engine per task: a second run is refused while this one holds the task.
+    RunResult second = RunSwitchyard(cdc_task, work);
+    EXPECT_EQ(second.exit_code, 1) << second.output;
+    EXPECT_NE(second.output.find("already running"), std::string::npos) << second.output;
+    // `switchyard stop` ends it gracefully and waits for it.
+    RunResult stopped =
+        RunSwitchyardCommand("stop '" + work + "/task.json' --state-dir '" + run.state_dir() + "'");
+    EXPECT_EQ(stopped.exit_code, 0) << stopped.output;
+    EXPECT_NE(stopped.output.find("stopped"), std::string::npos) << stopped.output;
     EXPECT_EQ(run.Wait(), 0) << run.Output();
     EXPECT_NE(run.Output().find("resuming change capture after"), std::string::npos)
         << run.Output();
