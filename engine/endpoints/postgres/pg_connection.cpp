@@ -12,40 +12,9 @@ PgConnection::PgConnection(PGconn* conn, std::string describe)
 PgConnection::~PgConnection() = default;
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Open(const ConnectionParams& params) {
-  std::string port = std::to_string(params.port);
-  std::vector<const char*> keys;
-  std::vector<const char*> values;
-  // Every value must outlive PQconnectdbParams: params' strings, `port` or literals.
-  auto add = [&](const char* key, const char* value) {
-    if (value == nullptr || *value == '\0') return;
-    keys.push_back(key);
-    values.push_back(value);
-  };
-  add("host", params.host.c_str());
-  if (params.port > 0) add("port", port.c_str());
-  add("dbname", params.database.c_str());
-  add("user", params.user.c_str());
-  add("password", params.password.Reveal().c_str());  // empty: libpq uses ~/.pgpass, PGPASSFILE
-  add("sslmode", SslModeKeyword(params.ssl_mode));
-  add("sslrootcert", params.ssl_root_cert.c_str());
-  add("application_name", params.application_name.c_str());
-  add("client_encoding", "UTF8");
-  add("connect_timeout", "30");
-  keys.push_back(nullptr);
-  values.push_back(nullptr);
-
-  // expand_dbname = 0: a database name is only ever a name, never a conninfo string.
-  std::unique_ptr<PGconn, ConnDeleter> conn(PQconnectdbParams(keys.data(), values.data(), 0));
   std::string describe = params.Describe();
-  if (conn == nullptr) {
-    return Status::ConnectionError("cannot connect to " + describe + ": out of memory");
-  }
-  if (PQstatus(conn.get()) != CONNECTION_OK) {
-    std::string message = Redact(TrimRight(PQerrorMessage(conn.get())), params.password.Reveal());
-    return Status::ConnectionError("cannot connect to " + describe + ": " + message);
-  }
-  PQsetNoticeProcessor(conn.get(), IgnoreNotice, nullptr);
-  std::unique_ptr<PgConnection> session(new PgConnection(conn.release(), std::move(describe)));
+  SY_ASSIGN_OR_RETURN(PGconn * conn, ConnectLibpq(params, /*replication=*/false, describe));
+  std::unique_ptr<PgConnection> session(new PgConnection(conn, std::move(describe)));
   SY_RETURN_IF_ERROR(session->Execute(kSessionSettings));
   return session;
 }

@@ -2,6 +2,8 @@
 // values are formatted with, the sslmode keyword, and the password scrubber for messages.
 #pragma once
 
+#include <libpq-fe.h>
+
 #include <string>
 
 #include "engine/endpoints/endpoint.h"
@@ -19,6 +21,13 @@ inline constexpr const char* kSessionSettings =
     "SET TimeZone = 'UTC'; "
     "SET extra_float_digits = 1; "
     "SET bytea_output = 'hex'";
+
+// PQconnectdbParams with our keywords (password only when set, so ~/.pgpass and PGPASSFILE
+// apply otherwise; `replication` adds replication=database when true), notices silenced.
+// Returns the open connection, owned by the caller (PQfinish), or a ConnectionError that
+// names `describe` and never the password.
+Result<PGconn*> ConnectLibpq(const ConnectionParams& params, bool replication,
+                             const std::string& describe);
 
 // libpq's sslmode keyword for our SslMode.
 const char* SslModeKeyword(SslMode mode);

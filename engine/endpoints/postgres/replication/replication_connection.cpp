@@ -132,41 +132,10 @@ Result<std::unique_ptr<ReplicationConnection>> ReplicationConnection::Open(
     settings += "; SET " + name + " = " + literal;
   }
 
-  std::string port = std::to_string(params.port);
-  std::vector<const char*> keys;
-  std::vector<const char*> values;
-  auto add = [&](const char* key, const char* value) {
-    if (value == nullptr || *value == '\0') return;
-    keys.push_back(key);
-    values.push_back(value);
-  };
-  add("host", params.host.c_str());
-  if (params.port > 0) add("port", port.c_str());
-  add("dbname", params.database.c_str());
-  add("user", params.user.c_str());
-  add("password", params.password.Reveal().c_str());
-  add("sslmode", SslModeKeyword(params.ssl_mode));
-  add("sslrootcert", params.ssl_root_cert.c_str());
-  add("application_name", params.application_name.c_str());
-  add("client_encoding", "UTF8");
-  add("connect_timeout", "30");
-  add("replication", "database");
-  keys.push_back(nullptr);
-  values.push_back(nullptr);
-
-  // expand_dbname = 0: a database name is only ever a name, never a conninfo string.
-  std::unique_ptr<PGconn, ConnDeleter> conn(PQconnectdbParams(keys.data(), values.data(), 0));
   std::string describe = params.Describe() + " (replication)";
-  if (conn == nullptr) {
-    return Status::ConnectionError("cannot connect to " + describe + ": out of memory");
-  }
-  if (PQstatus(conn.get()) != CONNECTION_OK) {
-    std::string message = Redact(TrimRight(PQerrorMessage(conn.get())), params.password.Reveal());
-    return Status::ConnectionError("cannot connect to " + describe + ": " + message);
-  }
-  PQsetNoticeProcessor(conn.get(), IgnoreNotice, nullptr);
+  SY_ASSIGN_OR_RETURN(PGconn * conn, ConnectLibpq(params, /*replication=*/true, describe));
   std::unique_ptr<ReplicationConnection> session(
-      new ReplicationConnection(conn.release(), std::move(describe)));
+      new ReplicationConnection(conn, std::move(describe)));
   // Several statements in one simple query run as one implicit transaction; that is fine for
   // SET and leaves the connection idle, as CREATE_REPLICATION_SLOT ... 'export' requires.
   PgResult result(PQexec(session->conn_.get(), settings.c_str()));
