@@ -79,7 +79,9 @@ struct LoggingSettings {
 };
 
 struct ControlTablesSettings {
-  std::string control_schema;  // empty: public (PostgreSQL), awsdms_control (MySQL)
+  // Where switchyard_status lives; empty: "switchyard" (a schema on PostgreSQL, a database on
+  // MySQL), kept apart from application schemas (DMS would use public / awsdms_control).
+  std::string control_schema;
   int history_timeslot_in_minutes = 5;
   bool history_table_enabled = false;
   bool suspended_tables_table_enabled = false;
