@@ -13,6 +13,7 @@
 #include <string>
 
 #include "engine/config/task_config.h"
+#include "engine/control/command.h"
 #include "engine/pipeline/table_plan.h"
 #include "engine/state/state_store.h"
 
@@ -42,6 +43,8 @@ class TaskRunner {
 
   RunOutcome Run();
   void RequestStop() { stop_.request_stop(); }
+  // Commands for the running engine (console, control socket); taken at safe points.
+  control::CommandQueue& commands() { return commands_; }
 
  private:
   RunOutcome Execute(state::StateStore& store);
@@ -55,6 +58,7 @@ class TaskRunner {
   const std::string state_dir_;
   const StartType start_type_;
   std::stop_source stop_;
+  control::CommandQueue commands_;
   std::function<void(const std::string&)> status_listener_;
   int status_interval_seconds_ = 5;
 };

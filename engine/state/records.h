@@ -103,6 +103,23 @@ struct DataErrorRecord {
   std::string row_json;  // JSON text with secret-looking keys removed; "" if none
 };
 
+// A change the target rejected during CDC (DMS: apply exception), and what policy did with it.
+struct ApplyExceptionRecord {
+  int64_t id = 0;
+  std::string time;
+  std::string schema_name;  // source names
+  std::string table_name;
+  std::string operation;  // "INSERT", "UPDATE", "DELETE", "TRUNCATE"
+  std::string statement;  // the statement the target rejected (secret-looking values left out)
+  std::string values_json;  // the change's values, secret-looking columns dropped; "" if none
+  std::string error;        // the server's message, redacted
+  std::string source_position;  // commit position of the source transaction
+  // What ErrorBehavior did: "LOG_ERROR", "IGNORE_RECORD", "INSERT_RECORD", "SUSPEND_TABLE",
+  // "STOP_TASK", and "RETRIED" once an operator retried it successfully.
+  std::string action;
+  std::string resolved_at;  // "" while unresolved
+};
+
 struct MetricRecord {
   std::string time;
   std::string name;

@@ -91,8 +91,30 @@ CREATE TABLE metrics (
 CREATE INDEX metrics_by_name_time ON metrics (name, time);
 )sql";
 
+// Version 2: CDC. Apply exceptions; per table, the source position its full load was read at
+// (changes at or before it are already in the loaded rows).
+constexpr const char* kMigration2 = R"sql(
+CREATE TABLE apply_exceptions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time TEXT NOT NULL,
+  schema_name TEXT NOT NULL,
+  table_name TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  statement TEXT NOT NULL,
+  values_json TEXT,
+  error TEXT NOT NULL,
+  source_position TEXT NOT NULL,
+  action TEXT NOT NULL,
+  resolved_at TEXT
+);
+CREATE INDEX apply_exceptions_by_table ON apply_exceptions (schema_name, table_name);
+
+ALTER TABLE table_stats ADD COLUMN snapshot_position TEXT;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kMigration1},
+    {2, kMigration2},
 };
 
 }  // namespace

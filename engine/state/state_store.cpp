@@ -749,4 +749,183 @@ Result<std::vector<MetricRecord>> StateStore::ListMetrics(std::string_view name,
   return out;
 }
 
+Status StateStore::RecordMetrics(const std::vector<std::pair<std::string, double>>& samples) {
+  SY_RETURN_IF_ERROR(CheckWritable());
+  const std::string now = NowIsoUtc();
+  std::lock_guard lock(mu_);
+  Transaction txn(db_.get());
+  SY_RETURN_IF_ERROR(txn.Begin());
+  SY_ASSIGN_OR_RETURN(Statement * insert,
+                      db_->Prepare("INSERT INTO metrics (time, name, value) VALUES (?1, ?2, ?3)"));
+  for (const auto& [name, value] : samples) {
+    SY_RETURN_IF_ERROR(insert->Bind(1, now).Bind(2, name).Bind(3, value).Run());
+  }
+  return txn.Commit();
+}
+
+Result<std::vector<MetricRecord>> StateStore::ListMetricsSince(std::string_view name,
+                                                               std::string_view since, int limit) {
+  std::lock_guard lock(mu_);
+  SY_ASSIGN_OR_RETURN(Statement * select,
+                      db_->Prepare("SELECT time, name, value FROM (SELECT id, time, name, value "
+                                   "FROM metrics WHERE name = ?1 AND time > ?2 ORDER BY id DESC "
+                                   "LIMIT ?3) ORDER BY id"));
+  select->Bind(1, name).Bind(2, since).Bind(3, limit);
+  std::vector<MetricRecord> out;
+  while (true) {
+    SY_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    out.push_back({select->ColumnText(0), select->ColumnText(1), select->ColumnDouble(2)});
+  }
+  select->Reset();
+  return out;
+}
+
+Status StateStore::PruneMetrics(std::string_view before) {
+  SY_RETURN_IF_ERROR(CheckWritable());
+  std::lock_guard lock(mu_);
+  SY_ASSIGN_OR_RETURN(Statement * del, db_->Prepare("DELETE FROM metrics WHERE time < ?1"));
+  return del->Bind(1, before).Run();
+}
+
+// --- Apply exceptions ----------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kApplyExceptionColumns =
+    "id, time, schema_name, table_name, operation, statement, values_json, error, "
+    "source_position, action, resolved_at";
+
+ApplyExceptionRecord ReadApplyException(Statement& s) {
+  ApplyExceptionRecord r;
+  r.id = s.ColumnInt(0);
+  r.time = s.ColumnText(1);
+  r.schema_name = s.ColumnText(2);
+  r.table_name = s.ColumnText(3);
+  r.operation = s.ColumnText(4);
+  r.statement = s.ColumnText(5);
+  r.values_json = s.ColumnText(6);
+  r.error = s.ColumnText(7);
+  r.source_position = s.ColumnText(8);
+  r.action = s.ColumnText(9);
+  r.resolved_at = s.ColumnText(10);
+  return r;
+}
+
+}  // namespace
+
+Result<int64_t> StateStore::RecordApplyException(const ApplyExceptionRecord& record) {
+  SY_RETURN_IF_ERROR(CheckWritable());
+  std::string values_json;
+  if (!record.values_json.empty()) {
+    auto values = nlohmann::json::parse(record.values_json, nullptr, false);
+    if (!values.is_discarded()) {
+      logging::DropSecretKeys(values);
+      values_json = values.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+  }
+  std::lock_guard lock(mu_);
+  SY_ASSIGN_OR_RETURN(
+      Statement * insert,
+      db_->Prepare("INSERT INTO apply_exceptions (time, schema_name, table_name, operation, "
+                   "statement, values_json, error, source_position, action) VALUES (?1, ?2, ?3, "
+                   "?4, ?5, ?6, ?7, ?8, ?9)"));
+  SY_RETURN_IF_ERROR(insert->Bind(1, NowIsoUtc())
+                         .Bind(2, record.schema_name)
+                         .Bind(3, record.table_name)
+                         .Bind(4, record.operation)
+                         .Bind(5, RedactSecrets(record.statement))
+                         .BindOptionalText(6, values_json)
+                         .Bind(7, RedactSecrets(record.error))
+                         .Bind(8, record.source_position)
+                         .Bind(9, record.action)
+                         .Run());
+  return db_->LastInsertRowId();
+}
+
+Result<std::vector<ApplyExceptionRecord>> StateStore::ListApplyExceptions(int limit) {
+  std::lock_guard lock(mu_);
+  SY_ASSIGN_OR_RETURN(Statement * select,
+                      db_->Prepare((std::string("SELECT ") + kApplyExceptionColumns +
+                                   " FROM apply_exceptions ORDER BY id DESC LIMIT ?1").c_str()));
+  select->Bind(1, limit);
+  std::vector<ApplyExceptionRecord> out;
+  while (true) {
+    SY_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    out.push_back(ReadApplyException(*select));
+  }
+  select->Reset();
+  return out;
+}
+
+Result<ApplyExceptionRecord> StateStore::GetApplyException(int64_t id) {
+  std::lock_guard lock(mu_);
+  SY_ASSIGN_OR_RETURN(Statement * select,
+                      db_->Prepare((std::string("SELECT ") + kApplyExceptionColumns +
+                                   " FROM apply_exceptions WHERE id = ?1").c_str()));
+  select->Bind(1, id);
+  SY_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) {
+    select->Reset();
+    return Status::NotFound("no apply exception with id " + std::to_string(id));
+  }
+  ApplyExceptionRecord r = ReadApplyException(*select);
+  select->Reset();
+  return r;
+}
+
+Status StateStore::ResolveApplyException(int64_t id, std::string_view action) {
+  SY_RETURN_IF_ERROR(CheckWritable());
+  std::lock_guard lock(mu_);
+  SY_ASSIGN_OR_RETURN(
+      Statement * update,
+      db_->Prepare("UPDATE apply_exceptions SET resolved_at = ?2, action = CASE WHEN ?3 = '' "
+                   "THEN action ELSE ?3 END WHERE id = ?1"));
+  SY_RETURN_IF_ERROR(update->Bind(1, id).Bind(2, NowIsoUtc()).Bind(3, action).Run());
+  return ExpectChangedLocked("apply exception " + std::to_string(id));
+}
+
+Result<int64_t> StateStore::CountUnresolvedApplyExceptions() {
+  std::lock_guard lock(mu_);
+  SY_ASSIGN_OR_RETURN(
+      Statement * select,
+      db_->Prepare("SELECT COUNT(*) FROM apply_exceptions WHERE resolved_at IS NULL"));
+  SY_ASSIGN_OR_RETURN(bool row, select->Step());
+  const int64_t n = row ? select->ColumnInt(0) : 0;
+  select->Reset();
+  return n;
+}
+
+// --- CDC handoff ---------------------------------------------------------------------------------
+
+Status StateStore::SetSnapshotPosition(std::string_view schema, std::string_view table,
+                                       std::string_view position) {
+  SY_RETURN_IF_ERROR(CheckWritable());
+  std::lock_guard lock(mu_);
+  SY_ASSIGN_OR_RETURN(Statement * update,
+                      db_->Prepare("UPDATE table_stats SET snapshot_position = ?3 "
+                                   "WHERE schema_name = ?1 AND table_name = ?2"));
+  SY_RETURN_IF_ERROR(update->Bind(1, schema).Bind(2, table).BindOptionalText(3, position).Run());
+  return ExpectChangedLocked("table " + std::string(schema) + "." + std::string(table));
+}
+
+Result<std::string> StateStore::GetSnapshotPosition(std::string_view schema,
+                                                    std::string_view table) {
+  std::lock_guard lock(mu_);
+  SY_ASSIGN_OR_RETURN(Statement * select,
+                      db_->Prepare("SELECT snapshot_position FROM table_stats "
+                                   "WHERE schema_name = ?1 AND table_name = ?2"));
+  select->Bind(1, schema).Bind(2, table);
+  SY_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) {
+    select->Reset();
+    return Status::NotFound("table " + std::string(schema) + "." + std::string(table) +
+                            " is not in the state store");
+  }
+  std::string position = select->ColumnText(0);
+  select->Reset();
+  return position;
+}
+
 }  // namespace switchyard::state

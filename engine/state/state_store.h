@@ -125,6 +125,32 @@ class StateStore {
   // Newest first.
   Result<std::vector<DataErrorRecord>> ListDataErrors(int limit);
   Status RecordMetric(std::string_view name, double value);
+  // Several samples with one time, in one transaction (the engine's once-a-second publish).
+  Status RecordMetrics(const std::vector<std::pair<std::string, double>>& samples);
+  // Samples of `name` newer than `since` (ISO text), oldest first, at most `limit`.
+  Result<std::vector<MetricRecord>> ListMetricsSince(std::string_view name, std::string_view since,
+                                                     int limit);
+  // Deletes samples older than `before` (ISO text): the store keeps a bounded history.
+  Status PruneMetrics(std::string_view before);
+
+  // --- Apply exceptions ------------------------------------------------------------------------
+  // Stores the record (id, time and resolved_at are set by the store); returns its id. The
+  // error and statement are redacted and secret-looking members of values_json dropped.
+  Result<int64_t> RecordApplyException(const ApplyExceptionRecord& record);
+  // Newest first.
+  Result<std::vector<ApplyExceptionRecord>> ListApplyExceptions(int limit);
+  Result<ApplyExceptionRecord> GetApplyException(int64_t id);
+  // Sets resolved_at (and action, when not empty). kNotFound for an unknown id.
+  Status ResolveApplyException(int64_t id, std::string_view action = {});
+  Result<int64_t> CountUnresolvedApplyExceptions();
+
+  // --- CDC handoff ---------------------------------------------------------------------------
+  // The source position the table's full load was read at; "" clears it. Changes to the table
+  // at or before it are in the loaded rows and must not be applied again.
+  Status SetSnapshotPosition(std::string_view schema, std::string_view table,
+                             std::string_view position);
+  // "" when not set. kNotFound for an unknown table.
+  Result<std::string> GetSnapshotPosition(std::string_view schema, std::string_view table);
   // Newest first.
   Result<std::vector<MetricRecord>> ListMetrics(std::string_view name, int limit);
 
