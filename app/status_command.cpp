@@ -6,6 +6,8 @@
 
 #include "app/cli_args.h"
 #include "app/commands.h"
+#include "engine/control/engine_snapshot.h"
+#include "engine/control/metric_summary.h"
 #include "engine/pipeline/task_runner.h"
 #include "engine/state/dms_json.h"
 #include "engine/state/state_store.h"
@@ -39,7 +41,10 @@ int StatusCommand(const std::vector<std::string>& args) {
                  "--json prints {\"ReplicationTask\": ..., \"TableStatistics\": [...]} with DMS "
                  "field names.\n"
                  "--errors N also lists the newest N rows the full load skipped (DataErrorPolicy\n"
-                 "LOG_ERROR and friends): table, time, reason and the row's values.\n";
+                 "LOG_ERROR and friends): table, time, reason and the row's values, and the\n"
+                 "newest N apply exceptions of CDC (statement, server message, policy action).\n"
+                 "The JSON also carries \"Metrics\": CDCLatencySource/Target (with p50/p95/p99\n"
+                 "over the last 5 minutes), throughput, retained source log, engine CPU/RSS.\n";
     return 0;
   }
   if (parsed->positional.size() != 1) {
@@ -78,6 +83,7 @@ int StatusCommand(const std::vector<std::string>& args) {
     }
   }
   std::vector<state::DataErrorRecord> rejected;
+  std::vector<state::ApplyExceptionRecord> exceptions;
   if (error_rows > 0) {
     auto listed = (*store)->ListDataErrors(error_rows);
     if (!listed.ok()) {
@@ -85,6 +91,12 @@ int StatusCommand(const std::vector<std::string>& args) {
       return 1;
     }
     rejected = std::move(*listed);
+    auto applied = (*store)->ListApplyExceptions(error_rows);
+    if (!applied.ok()) {
+      std::cerr << "switchyard status: " << applied.status().message() << "\n";
+      return 1;
+    }
+    exceptions = std::move(*applied);
   }
   if (parsed->Has("--json")) {
     nlohmann::json out = state::ToDmsStatusJson(*task, *tables);
@@ -107,6 +119,24 @@ int StatusCommand(const std::vector<std::string>& args) {
       if (!(*tables)[i].last_error.empty())
         stats[i]["LastFailureMessage"] = (*tables)[i].last_error;
     }
+    if (auto metrics = control::MetricSummary(**store); metrics.ok()) out["Metrics"] = *metrics;
+    if (error_rows > 0) {
+      auto& list = out["ApplyExceptions"] = nlohmann::json::array();
+      for (const auto& e : exceptions) {
+        nlohmann::json values = nlohmann::json::parse(e.values_json, nullptr, false);
+        list.push_back({{"Id", e.id},
+                        {"SchemaName", e.schema_name},
+                        {"TableName", e.table_name},
+                        {"Time", e.time},
+                        {"Operation", e.operation},
+                        {"Statement", e.statement},
+                        {"Values", values.is_discarded() ? nlohmann::json(nullptr) : values},
+                        {"Error", e.error},
+                        {"SourcePosition", e.source_position},
+                        {"Action", e.action},
+                        {"Resolved", !e.resolved_at.empty()}});
+      }
+    }
     std::cout << out.dump(2) << "\n";
     return 0;
   }
@@ -119,14 +149,35 @@ int StatusCommand(const std::vector<std::string>& args) {
     std::cout << "Last failure: " << task->last_failure_message << "\n";
   std::cout << "Tables: " << task->tables_loaded << " loaded, " << task->tables_loading
             << " loading, " << task->tables_queued << " queued, " << task->tables_errored
-            << " errored\n\n";
-  std::printf("%-40s %-24s %14s %10s  %s\n", "TABLE", "STATE", "FULL LOAD ROWS", "ERR ROWS",
-              "LAST ERROR");
+            << " errored\n";
+  if (auto metrics = control::MetricSummary(**store); metrics.ok()) {
+    auto value = [&](const char* name) -> std::string {
+      if (!metrics->contains(name)) return "-";
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.1f", (*metrics)[name]["Value"].get<double>());
+      return buf;
+    };
+    if (metrics->contains(control::metric::kCdcLatencyTarget)) {
+      std::cout << "CDC: latency source " << value(control::metric::kCdcLatencySource)
+                << " s, target " << value(control::metric::kCdcLatencyTarget)
+                << " s (p99 "
+                << (*metrics)[control::metric::kCdcLatencyTarget]["P99"].get<double>()
+                << " s); incoming " << value(control::metric::kCdcIncomingChanges)
+                << "; applied " << value(control::metric::kCdcThroughputRowsTarget)
+                << " rows/s\n";
+    }
+    std::cout << "Apply exceptions (unresolved): "
+              << (*metrics)[control::metric::kApplyExceptions]["Value"].get<int64_t>() << "\n";
+  }
+  std::cout << "\n";
+  std::printf("%-36s %-24s %14s %8s %9s %9s %9s  %s\n", "TABLE", "STATE", "FULL LOAD ROWS",
+              "ERR ROWS", "INSERTS", "UPDATES", "DELETES", "LAST ERROR");
   for (const auto& t : *tables) {
     std::string name = t.schema_name + "." + t.table_name;
-    std::printf("%-40s %-24s %14lld %10lld  %s\n", name.c_str(),
+    std::printf("%-36s %-24s %14lld %8lld %9lld %9lld %9lld  %s\n", name.c_str(),
                 state::TableStateName(t.table_state), static_cast<long long>(t.full_load_rows),
-                static_cast<long long>(t.full_load_error_rows),
+                static_cast<long long>(t.full_load_error_rows), static_cast<long long>(t.inserts),
+                static_cast<long long>(t.updates), static_cast<long long>(t.deletes),
                 t.last_error.substr(0, 120).c_str());
   }
   if (error_rows > 0) {
@@ -134,6 +185,13 @@ int StatusCommand(const std::vector<std::string>& args) {
     for (const auto& e : rejected) {
       std::cout << "  " << e.time << "  " << e.schema_name << "." << e.table_name << ": "
                 << e.message << "\n    " << e.row_json << "\n";
+    }
+    std::cout << "\nApply exceptions (newest first, " << exceptions.size() << "):\n";
+    for (const auto& e : exceptions) {
+      std::cout << "  #" << e.id << " " << e.time << "  " << e.schema_name << "." << e.table_name
+                << " " << e.operation << " (" << e.action
+                << (e.resolved_at.empty() ? "" : ", resolved") << "): " << e.error << "\n    "
+                << e.statement << "\n";
     }
   }
   return 0;

@@ -101,6 +101,10 @@ class SnapshotReader {
   virtual Status BeginSnapshot(const std::string& snapshot_id) = 0;
   virtual Status Read(const ReadSpec& spec, RowSink& sink, std::stop_token stop) = 0;
   virtual Status EndSnapshot() = 0;
+  // The source position the open snapshot corresponds to, in the change stream's spelling
+  // (MySQL/MariaDB "binlog.000012:4711"): every change committed at or before it is visible,
+  // none after. "" when the engine cannot tell (PostgreSQL: the exporting slot knows it).
+  virtual std::string SnapshotPosition() const { return ""; }
   // Engine-native text rows handed over unparsed, for same-engine copies that need no value
   // conversion (PostgreSQL COPY text: chunks of whole lines). Engines without it say so.
   virtual Status ReadRaw(const ReadSpec& spec,

@@ -7,9 +7,11 @@
 #include "engine/catalog/identifier.h"
 #include "engine/logging/log.h"
 #include "engine/pipeline/cdc/applier.h"
+#include "engine/pipeline/cdc/apply_exceptions.h"
 #include "engine/pipeline/cdc/control_table.h"
 #include "engine/pipeline/cdc/mysql_change_stream.h"
 #include "engine/pipeline/cdc/pg_change_stream.h"
+#include "engine/pipeline/cdc/pg_slot.h"
 #include "engine/pipeline/cdc/position.h"
 
 namespace switchyard::pipeline {
@@ -54,61 +56,43 @@ class MySqlSource : public ChangeSource {
   std::unique_ptr<cdc::MySqlChangeStream> stream_;
 };
 
-// Creates the publication for the planned tables and the slot, unless they exist.
-Result<Lsn> PreparePgSlot(const config::TaskConfig& task, const std::vector<TablePlan>& plans,
-                          const std::string& name) {
-  const auto params = task.source.ToConnectionParams();
-  SY_ASSIGN_OR_RETURN(auto session, endpoints::Connect(params));
-  SY_ASSIGN_OR_RETURN(auto pubs, session->Query("SELECT 1 FROM pg_publication WHERE pubname = " +
-                                                session->QuoteLiteral(name)));
-  if (pubs.empty()) {
-    std::string tables;
-    for (const auto& p : plans) {
-      tables += (tables.empty() ? "" : ", ") +
-                catalog::QuoteQualified(Engine::kPostgres, p.source.schema, p.source.name);
+// Where CDC starts when the target has no checkpoint: the oldest table snapshot position.
+std::optional<std::string> OldestLoadedAt(const std::vector<std::string>& loaded_at) {
+  std::optional<std::string> oldest;
+  for (const auto& p : loaded_at) {
+    if (p.empty()) continue;
+    if (!oldest) {
+      oldest = p;
+      continue;
     }
-    SY_RETURN_IF_ERROR(session->Execute("CREATE PUBLICATION " +
-                                        catalog::QuoteIdentifier(Engine::kPostgres, name) +
-                                        " FOR TABLE " + tables));
+    auto cmp = cdc::ComparePositions(p, *oldest);
+    if (cmp.ok() && *cmp < 0) oldest = p;
   }
-  SY_ASSIGN_OR_RETURN(auto slots,
-                      session->Query("SELECT 1 FROM pg_replication_slots WHERE slot_name = " +
-                                     session->QuoteLiteral(name)));
-  if (!slots.empty()) return Lsn();  // continue from the slot's confirmed position
-  SY_ASSIGN_OR_RETURN(auto repl,
-                      endpoints::postgres::replication::ReplicationConnection::Open(params));
-  SY_ASSIGN_OR_RETURN(
-      auto created,
-      repl->CreateLogicalSlot(name, endpoints::postgres::replication::SnapshotAction::kNothing));
-  SY_LOG(kInfo, Component::kSourceCapture,
-         "created publication and replication slot " << name << " at "
-                                                     << created.consistent_point.ToString());
-  return created.consistent_point;
+  return oldest;
 }
 
 Result<std::unique_ptr<ChangeSource>> OpenSource(const config::TaskConfig& task,
                                                  const std::vector<TablePlan>& plans,
-                                                 const std::optional<cdc::Checkpoint>& checkpoint) {
+                                                 const std::optional<cdc::Checkpoint>& checkpoint,
+                                                 const std::vector<std::string>& loaded_at) {
   const auto params = task.source.ToConnectionParams();
-  const std::string name = ReplicationObjectName(task.identifier);
+  std::optional<std::string> from =
+      checkpoint ? std::optional(checkpoint->position.text) : OldestLoadedAt(loaded_at);
   if (task.source.engine == Engine::kPostgres) {
-    Lsn start;
+    const std::string name = cdc::ReplicationObjectName(task.identifier);
+    SY_RETURN_IF_ERROR(cdc::EnsurePublication(task, plans));
+    SY_ASSIGN_OR_RETURN(Lsn start, cdc::CheckTaskSlot(task, from));
     if (checkpoint) {
       SY_ASSIGN_OR_RETURN(start, Lsn::Parse(checkpoint->position.text));
-      SY_ASSIGN_OR_RETURN(Lsn ignored, PreparePgSlot(task, plans, name));
-      (void)ignored;
-    } else {
-      SY_ASSIGN_OR_RETURN(start, PreparePgSlot(task, plans, name));
     }
     SY_ASSIGN_OR_RETURN(auto stream, cdc::PgChangeStream::Start(params, name, name, start, plans));
     return std::unique_ptr<ChangeSource>(new PgSource(std::move(stream)));
   }
   std::string file;
   uint64_t position = 0;
-  if (checkpoint) {
-    SY_ASSIGN_OR_RETURN(auto parsed, cdc::ParsePosition(checkpoint->position.text));
-    const std::string& text = checkpoint->position.text;
-    file = text.substr(0, text.find(':'));
+  if (from) {
+    SY_ASSIGN_OR_RETURN(auto parsed, cdc::ParsePosition(*from));
+    file = from->substr(0, from->find(':'));
     position = parsed.offset;
   } else {
     SY_ASSIGN_OR_RETURN(auto session, endpoints::Connect(params));
@@ -125,23 +109,154 @@ Result<std::unique_ptr<ChangeSource>> OpenSource(const config::TaskConfig& task,
   uint32_t server_id = 1000000;
   for (char c : task.identifier) server_id = server_id * 31 + static_cast<unsigned char>(c);
   server_id = 1000000 + server_id % 1000000000;
-  SY_ASSIGN_OR_RETURN(auto stream,
-                      cdc::MySqlChangeStream::Start(params, server_id, file, position, plans));
-  return std::unique_ptr<ChangeSource>(new MySqlSource(std::move(stream)));
+  auto stream = cdc::MySqlChangeStream::Start(params, server_id, file, position, plans);
+  if (!stream.ok()) {
+    return stream.status().WithContext(
+        "reading the binlog from " + file + ":" + std::to_string(position) +
+        " (if that binlog was purged, the changes since are gone: reload the tables with "
+        "--start-type reload-target)");
+  }
+  return std::unique_ptr<ChangeSource>(new MySqlSource(std::move(*stream)));
+}
+
+// Leaves out of a source transaction the changes the target must not get: those of tables
+// not applied, and those their table's snapshot already holds (committed at or before it).
+class HandoffFilter {
+ public:
+  HandoffFilter(std::vector<std::string> loaded_at, std::vector<bool> active)
+      : loaded_at_(std::move(loaded_at)), active_(std::move(active)) {}
+  void SetActive(size_t table, bool active) { active_[table] = active; }
+
+  Status Filter(cdc::SourceTransaction* txn) {
+    std::vector<bool> keep(active_);
+    bool all = true;
+    for (size_t i = 0; i < loaded_at_.size(); ++i) {
+      if (loaded_at_[i].empty()) continue;
+      SY_ASSIGN_OR_RETURN(int cmp,
+                          cdc::ComparePositions(txn->commit_position.text, loaded_at_[i]));
+      if (cmp <= 0) {
+        keep[i] = false;
+      } else {
+        loaded_at_[i].clear();  // the stream is past this table's snapshot for good
+      }
+    }
+    for (bool k : keep) all = all && k;
+    if (!all) std::erase_if(txn->changes, [&](const cdc::RowChange& c) { return !keep[c.table]; });
+    return Status::Ok();
+  }
+
+ private:
+  std::vector<std::string> loaded_at_;
+  std::vector<bool> active_;
+};
+
+int64_t ChangeBytes(const cdc::SourceTransaction& txn) {
+  int64_t bytes = 0;
+  for (const auto& c : txn.changes) {
+    for (const auto& v : c.before) bytes += static_cast<int64_t>(v.bytes.size());
+    for (const auto& v : c.after) bytes += static_cast<int64_t>(v.bytes.size());
+  }
+  return bytes;
+}
+
+// Apply exceptions go to the state store (the console and `status` read them there); a
+// suspended table shows "Table error" with the server's message.
+cdc::ApplyErrorHandling ErrorHandling(const config::TaskConfig& task, state::StateStore& store) {
+  cdc::ApplyErrorHandling handling;
+  handling.behavior = task.settings.error_behavior;
+  handling.on_exception = [&store](const state::ApplyExceptionRecord& record,
+                                   cdc::ApplyErrorAction action) {
+    auto id = store.RecordApplyException(record);
+    if (!id.ok()) {
+      SY_LOG(kError, Component::kTargetApply, "recording an apply exception: " << id.status().message());
+    }
+    SY_LOG(kWarning, Component::kTargetApply,
+           "apply exception on " << record.schema_name << "." << record.table_name << " ("
+                                 << record.operation << ", " << record.action
+                                 << "): " << record.error);
+    switch (action) {
+      case cdc::ApplyErrorAction::kInsertRecord:
+      case cdc::ApplyErrorAction::kUpdateRecord:
+        // The policy already put the row right on the target.
+        if (id.ok()) (void)store.ResolveApplyException(*id);
+        break;
+      case cdc::ApplyErrorAction::kSuspendTable:
+        (void)store.SetTableState(record.schema_name, record.table_name,
+                                  state::TableState::kTableError,
+                                  "suspended by ErrorBehavior: " + record.error);
+        break;
+      default:
+        break;
+    }
+  };
+  return handling;
+}
+
+std::optional<size_t> FindPlan(const std::vector<TablePlan>& plans, const control::Command& c) {
+  for (size_t i = 0; i < plans.size(); ++i) {
+    if (plans[i].source.schema == c.schema && plans[i].source.name == c.table) return i;
+  }
+  return std::nullopt;
+}
+
+// Retry (apply the recorded statement again, out of order: the operator's call) or resolve.
+void HandleExceptionCommand(const control::Command& command, endpoints::SqlSession& target,
+                            state::StateStore& store) {
+  const int64_t id = command.exception_id;
+  if (command.kind == control::Command::Kind::kResolveApplyException) {
+    Status st = store.ResolveApplyException(id);
+    if (st.ok()) {
+      SY_LOG(kInfo, Component::kTargetApply, "apply exception " << id << " marked resolved");
+    } else {
+      SY_LOG(kWarning, Component::kTargetApply, "apply exception " << id << ": " << st.message());
+    }
+    return;
+  }
+  auto record = store.GetApplyException(id);
+  Status st = record.status();
+  if (st.ok()) st = cdc::RetryApplyException(target, *record);
+  if (st.ok()) st = store.ResolveApplyException(id, "RETRIED");
+  if (st.ok()) {
+    SY_LOG(kInfo, Component::kTargetApply, "retry of apply exception " << id << " applied");
+  } else {
+    SY_LOG(kWarning, Component::kTargetApply,
+           "retry of apply exception " << id << " failed: " << st.message());
+  }
+}
+
+void CountChanges(const cdc::SourceTransaction& txn, bool skipped,
+                  const std::vector<TablePlan>& plans, state::StateStore& store) {
+  // Per-table DMS counters (Inserts/Updates/Deletes/Ddls and their Applied* twins).
+  for (const auto& change : txn.changes) {
+    state::ChangeCounts counts;
+    switch (change.op) {
+      case cdc::ChangeOp::kInsert:
+        counts.inserts = counts.applied_inserts = 1;
+        break;
+      case cdc::ChangeOp::kUpdate:
+        counts.updates = counts.applied_updates = 1;
+        break;
+      case cdc::ChangeOp::kDelete:
+        counts.deletes = counts.applied_deletes = 1;
+        break;
+      case cdc::ChangeOp::kTruncate:
+        counts.ddls = counts.applied_ddls = 1;
+        break;
+    }
+    if (skipped)
+      counts.applied_inserts = counts.applied_updates = counts.applied_deletes =
+          counts.applied_ddls = 0;
+    const auto& p = plans[change.table];
+    (void)store.AddChangeCounts(p.source.schema, p.source.name, counts);
+  }
 }
 
 }  // namespace
 
-std::string ReplicationObjectName(const std::string& task_identifier) {
-  std::string out = "switchyard_";
-  for (char c : task_identifier) {
-    out += (c == '-') ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 Status RunCdc(const config::TaskConfig& task, const std::vector<TablePlan>& plans,
-              state::StateStore& store, std::stop_token stop) {
+              CdcOptions options, state::StateStore& store, std::stop_token stop) {
+  options.loaded_at.resize(plans.size());
+  options.active.resize(plans.size(), true);
   SY_ASSIGN_OR_RETURN(auto target, endpoints::Connect(task.target.ToConnectionParams()));
   // Target tables must exist for CDC-only tasks; create the missing ones (as DO_NOTHING does).
   for (const auto& p : plans) {
@@ -154,7 +269,8 @@ Status RunCdc(const config::TaskConfig& task, const std::vector<TablePlan>& plan
     for (const auto& sql : catalog::CreateTableSql(p.target, true))
       SY_RETURN_IF_ERROR(target->Execute(sql));
   }
-  cdc::Applier applier(target.get(), task.identifier, task.settings.control_tables, &plans);
+  cdc::Applier applier(target.get(), task.identifier, task.settings.control_tables, &plans,
+                       ErrorHandling(task, store));
   SY_RETURN_IF_ERROR(applier.Prepare());
   SY_ASSIGN_OR_RETURN(auto checkpoint,
                       cdc::ReadCheckpoint(*target, task.settings.control_tables, task.identifier));
@@ -162,16 +278,55 @@ Status RunCdc(const config::TaskConfig& task, const std::vector<TablePlan>& plan
     SY_LOG(kInfo, Component::kSourceCapture,
            "resuming change capture after " << checkpoint->position.text);
   }
-  SY_ASSIGN_OR_RETURN(auto source, OpenSource(task, plans, checkpoint));
-  for (const auto& p : plans) {
-    (void)store.SetTableState(p.source.schema, p.source.name, state::TableState::kTableCompleted);
+  SY_ASSIGN_OR_RETURN(auto source, OpenSource(task, plans, checkpoint, options.loaded_at));
+  HandoffFilter filter(options.loaded_at, options.active);
+  size_t active_tables = 0;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    if (!options.active[i]) continue;
+    ++active_tables;
+    (void)store.SetTableState(plans[i].source.schema, plans[i].source.name,
+                              state::TableState::kTableCompleted);
   }
   SY_LOG(kInfo, Component::kSourceCapture,
-         "change capture running for " << plans.size() << " table(s)");
+         "change capture running for " << active_tables << " of " << plans.size()
+                                       << " table(s)");
 
+  TaskMetrics* metrics = options.metrics;
   while (!stop.stop_requested()) {
+    while (options.commands != nullptr) {
+      auto command = options.commands->TryPop();
+      if (!command) break;
+      if (command->kind == control::Command::Kind::kStopTask) return Status::Ok();
+      auto table = FindPlan(plans, *command);
+      if (command->kind == control::Command::Kind::kRetryApplyException ||
+          command->kind == control::Command::Kind::kResolveApplyException) {
+        HandleExceptionCommand(*command, *target, store);
+        continue;
+      }
+      if (command->kind == control::Command::Kind::kSuspendTable && table) {
+        applier.Suspend(*table);
+        filter.SetActive(*table, false);
+        (void)store.SetTableState(command->schema, command->table, state::TableState::kTableError,
+                                  "suspended by the operator: changes are not applied; reload "
+                                  "the table to bring it back");
+        SY_LOG(kWarning, Component::kTargetApply,
+               "table " << command->schema << "." << command->table << " suspended");
+        continue;
+      }
+      SY_LOG(kWarning, Component::kTaskManager,
+             "command \"" << control::CommandKindName(command->kind)
+                          << "\" is not available while change capture runs yet"
+                          << (table || command->table.empty() ? "" : " (unknown table)"));
+    }
     SY_ASSIGN_OR_RETURN(auto txn, source->Next());
-    if (!txn) continue;
+    if (!txn) {
+      if (metrics != nullptr) metrics->OnCaughtUp();
+      continue;
+    }
+    const int64_t rows = static_cast<int64_t>(txn->changes.size());
+    const int64_t bytes = ChangeBytes(*txn);
+    if (metrics != nullptr) metrics->OnRead(txn->commit_time, rows, bytes);
+    SY_RETURN_IF_ERROR(filter.Filter(&*txn));
     Status applied = applier.Apply(*txn);
     if (!applied.ok()) {
       return applied.WithContext("applying the source transaction committed at " +
@@ -179,29 +334,8 @@ Status RunCdc(const config::TaskConfig& task, const std::vector<TablePlan>& plan
                                  " (nothing after the last checkpoint was lost; fix and resume)");
     }
     SY_RETURN_IF_ERROR(source->Confirm(txn->commit_position));
-    // Per-table DMS counters (Inserts/Updates/Deletes) for `switchyard status`.
-    for (const auto& change : txn->changes) {
-      state::ChangeCounts counts;
-      switch (change.op) {
-        case cdc::ChangeOp::kInsert:
-          counts.inserts = counts.applied_inserts = 1;
-          break;
-        case cdc::ChangeOp::kUpdate:
-          counts.updates = counts.applied_updates = 1;
-          break;
-        case cdc::ChangeOp::kDelete:
-          counts.deletes = counts.applied_deletes = 1;
-          break;
-        case cdc::ChangeOp::kTruncate:
-          counts.ddls = counts.applied_ddls = 1;
-          break;
-      }
-      if (applier.last_skipped())
-        counts.applied_inserts = counts.applied_updates = counts.applied_deletes =
-            counts.applied_ddls = 0;
-      const auto& p = plans[change.table];
-      (void)store.AddChangeCounts(p.source.schema, p.source.name, counts);
-    }
+    if (metrics != nullptr) metrics->OnApplied(txn->commit_time, rows, bytes);
+    CountChanges(*txn, applier.last_skipped(), plans, store);
   }
   return Status::Ok();
 }

@@ -1,32 +1,46 @@
-// CdcTask: MigrationType "cdc" — ongoing change data capture into tables that already hold
-// the source's data (loaded earlier, by a full-load task or otherwise).
+// CdcTask: ongoing change data capture into tables that already hold the source's data, for
+// MigrationType "cdc" (loaded earlier, by a full-load task or otherwise) and for the CDC phase
+// of "full-load-and-cdc" (loaded by this task under a snapshot whose position is known).
 //
 // Start: the position comes from the target's switchyard_status checkpoint when the task has
-// one (resume after a stop or crash, exactly-once), else from "now" on the source: a new
-// publication + logical slot (PostgreSQL, both named switchyard_<task>) or the current binlog
-// position (MySQL/MariaDB). Then: read a source transaction, apply it together with its
-// checkpoint in one target transaction, confirm it to the source (PostgreSQL slot flush),
-// until a stop is requested.
+// one (resume after a stop or crash, exactly-once); else from the oldest table snapshot
+// position (full-load-and-cdc); else from "now" on the source: a new publication + logical
+// slot (PostgreSQL, both named switchyard_<task>) or the current binlog position (MySQL/
+// MariaDB). A PostgreSQL slot that cannot serve that position (dropped, recreated, invalidated)
+// stops the task with the recovery in the message. Then: read a source transaction, drop the
+// changes its tables' snapshots already hold, apply the rest together with the checkpoint in
+// one target transaction, confirm it to the source (PostgreSQL slot flush), until a stop is
+// requested.
 //
-// Not yet: full-load-and-cdc (the snapshot handoff), DDL, apply exceptions per ErrorBehavior
-// (an apply error stops the task, nothing is lost: resume continues from the checkpoint),
-// batching, spill, metrics.
+// Not yet: DDL, apply exceptions per ErrorBehavior (an apply error stops the task, nothing is
+// lost: resume continues from the checkpoint), batching, spill, reconnects.
 #pragma once
 
 #include <stop_token>
+#include <string>
 #include <vector>
 
 #include "engine/config/task_config.h"
+#include "engine/control/command.h"
 #include "engine/pipeline/table_plan.h"
+#include "engine/pipeline/task_metrics.h"
 #include "engine/state/state_store.h"
 
 namespace switchyard::pipeline {
 
-// Runs until `stop`; OK when it stopped on request, else why it could not go on.
-Status RunCdc(const config::TaskConfig& task, const std::vector<TablePlan>& plans,
-              state::StateStore& store, std::stop_token stop);
+struct CdcOptions {
+  // Per plan: changes committed at or before this source position are already in the table's
+  // loaded rows and are skipped ("" = none).
+  std::vector<std::string> loaded_at;
+  // Per plan: false when the table's changes are not applied (its full load failed).
+  std::vector<bool> active;
+  TaskMetrics* metrics = nullptr;            // optional
+  control::CommandQueue* commands = nullptr;  // optional
+};
 
-// "switchyard_<task id>" with hyphens as underscores: a valid slot and publication name.
-std::string ReplicationObjectName(const std::string& task_identifier);
+// Runs until `stop` (or a stop command); OK when it stopped on request, else why it could not
+// go on.
+Status RunCdc(const config::TaskConfig& task, const std::vector<TablePlan>& plans,
+              CdcOptions options, state::StateStore& store, std::stop_token stop);
 
 }  // namespace switchyard::pipeline

@@ -56,6 +56,9 @@ Status ExecuteAll(endpoints::SqlSession& s, const std::vector<std::string>& stat
 //   after-commit          a target transaction was committed and its rows counted;
 //   after-segment-commit  a segment was recorded completed (and its table finished if it was
 //                         the table's last).
+// One that changes a path instead of crashing:
+//   force-global-read-lock  full-load-and-cdc on MySQL opens its aligned snapshots under the
+//                           global read lock straight away (the fallback of a busy source).
 // and one that does not crash but cuts the loader's own target connection from the server
 // side after the N-th commit, to exercise the recoverable-error retry:
 //   drop-target-connection
@@ -182,7 +185,9 @@ Status FullLoad::PrepareTable(endpoints::SqlSession& target, size_t index,
       if (seg.state == SegmentState::kCompleted) kept_rows += seg.rows;
     }
     const size_t n = plan.segments.size();
-    bool redo_all = !exists;
+    // With a CDC handoff, ranges finished by an earlier run were read at another snapshot
+    // position than this run's: the table must come from one snapshot, so all of it is redone.
+    bool redo_all = !exists || handoff_.has_value();
     for (size_t i = 0; i < n; ++i) {
       bool done = i < segments.size() && segments[i].state == SegmentState::kCompleted;
       if (done) continue;
@@ -258,6 +263,10 @@ Status FullLoad::PrepareTable(endpoints::SqlSession& target, size_t index,
     progress_[index].segments_left = todo.size();
   }
   for (size_t i : todo) units->push_back(Unit{index, i});
+  if (handoff_ && !todo.empty()) {
+    SY_RETURN_IF_ERROR(
+        store_.SetSnapshotPosition(plan.source.schema, plan.source.name, handoff_->position));
+  }
   if (todo.empty()) {
     // Every segment was committed before the crash; only the finishing steps are left.
     SY_RETURN_IF_ERROR(FinishTable(index, target));
@@ -298,6 +307,18 @@ FullLoadResult FullLoad::Run(std::stop_token stop) {
   FullLoadResult result;
   std::stop_callback forward(stop, [this] { stop_all_.request_stop(); });
 
+  if (handoff_ && task_.source.engine != Engine::kPostgres) {
+    // The snapshots come first: the tables record their position while being prepared.
+    size_t units = 0;
+    for (const auto& p : plans_) units += p.segments.size();
+    const size_t count = std::min<size_t>(
+        std::max(1, task_.settings.full_load.max_full_load_sub_tasks), std::max<size_t>(1, units));
+    Status aligned = OpenAlignedSnapshots(count, stop);
+    if (!aligned.ok()) {
+      result.fatal = aligned;
+      return result;
+    }
+  }
   auto target = endpoints::Connect(task_.target.ToConnectionParams());
   if (!target.ok()) {
     result.fatal = target.status().WithContext("connecting to the target");
@@ -312,7 +333,9 @@ FullLoadResult FullLoad::Run(std::stop_token stop) {
   // One snapshot for every worker where the source can export it (PostgreSQL).
   std::unique_ptr<endpoints::SqlSession> exporter;
   std::string snapshot_id;
-  if (task_.source.engine == Engine::kPostgres) {
+  if (handoff_) {
+    snapshot_id = handoff_->pg_snapshot_id;
+  } else if (task_.source.engine == Engine::kPostgres) {
     auto s = endpoints::Connect(task_.source.ToConnectionParams());
     if (!s.ok()) {
       result.fatal = s.status().WithContext("connecting to the source");
@@ -381,6 +404,19 @@ Result<FullLoad::WorkerConnections> FullLoad::OpenConnections(const std::string&
   SY_ASSIGN_OR_RETURN(c.reader, endpoints::OpenSnapshotReader(task_.source.ToConnectionParams()));
   SY_ASSIGN_OR_RETURN(c.loader, endpoints::OpenBulkLoader(task_.target.ToConnectionParams()));
   Status st = c.reader->BeginSnapshot(snapshot_id);
+  if (handoff_) {
+    // CDC starts at the handoff position: a snapshot at any other position would leave a gap
+    // or apply changes twice. The table fails; a resume reloads it under a new snapshot.
+    if (!st.ok()) return st.WithContext("importing the source snapshot CDC starts from");
+    if (task_.source.engine != Engine::kPostgres &&
+        c.reader->SnapshotPosition() != handoff_->position) {
+      return Status::DatabaseError(
+          "the source snapshot moved from " + handoff_->position + " to " +
+          c.reader->SnapshotPosition() +
+          " after a reconnect; resume with --start-type resume-processing reloads the table");
+    }
+    return c;
+  }
   if (!st.ok() && !snapshot_id.empty() && st.code() != StatusCode::kConnectionError) {
     // The exported snapshot is gone (its exporting session ended, e.g. the source restarted):
     // this worker reads from a fresh snapshot, still consistent within each table.
@@ -393,13 +429,96 @@ Result<FullLoad::WorkerConnections> FullLoad::OpenConnections(const std::string&
   return c;
 }
 
+Status FullLoad::OpenAlignedSnapshots(size_t count, std::stop_token stop) {
+  // MySQL cannot share one snapshot between sessions, but MariaDB reports the binlog position
+  // of each (binlog_snapshot_file/position, exact under group commit). Snapshots opened back to
+  // back agree unless a commit lands in between: retry until they do. One worker always agrees.
+  // A source that commits all the time may never leave such a gap: then a short global read
+  // lock holds commits while the snapshots open (needs RELOAD; waits at most 10 s for it).
+  std::vector<WorkerConnections> opened(count);
+  for (auto& c : opened) {
+    SY_ASSIGN_OR_RETURN(c.reader, endpoints::OpenSnapshotReader(task_.source.ToConnectionParams()));
+    SY_ASSIGN_OR_RETURN(c.loader, endpoints::OpenBulkLoader(task_.target.ToConnectionParams()));
+  }
+  auto open_all = [&]() -> Result<bool> {
+    std::string position;
+    for (size_t i = 0; i < count; ++i) {
+      SY_RETURN_IF_ERROR(
+          opened[i].reader->BeginSnapshot("").WithContext("opening the source snapshot"));
+    }
+    for (size_t i = 0; i < count; ++i) {
+      const std::string p = opened[i].reader->SnapshotPosition();
+      if (p.empty()) {
+        return Status::Unsupported(
+            "the source does not report the binlog position of a consistent snapshot "
+            "(binlog_snapshot_file/_position: MariaDB with log_bin on); full-load-and-cdc "
+            "needs it. Run a full-load task and then a cdc task while the source is quiet");
+      }
+      if (i == 0) position = p;
+      if (p != position) {
+        for (auto& c : opened) (void)c.reader->EndSnapshot();
+        return false;
+      }
+    }
+    handoff_->position = position;
+    return true;
+  };
+  constexpr int kAttempts = 50;
+  bool aligned = false;
+  int attempt = 0;
+  // Tests take the lock path on purpose with SWITCHYARD_FAILPOINT=force-global-read-lock.
+  const bool force_lock = Failpoints().Hit("force-global-read-lock");
+  while (!force_lock && !aligned && attempt < kAttempts && !stop.stop_requested()) {
+    ++attempt;
+    SY_ASSIGN_OR_RETURN(aligned, open_all());
+  }
+  if (!aligned && !stop.stop_requested()) {
+    SY_LOG(kInfo, Component::kSourceUnload,
+           "the source committed between every attempt to open " << count
+               << " snapshots at one binlog position; holding commits with a global read lock "
+                  "while they open");
+    SY_ASSIGN_OR_RETURN(auto locker, endpoints::Connect(task_.source.ToConnectionParams()));
+    SY_RETURN_IF_ERROR(locker->Execute("SET SESSION lock_wait_timeout = 10"));
+    Status locked = locker->Execute("FLUSH TABLES WITH READ LOCK");
+    if (!locked.ok()) {
+      return locked.WithContext(
+          "taking the global read lock for aligned snapshots (lower "
+          "FullLoadSettings.MaxFullLoadSubTasks to 1 for a single snapshot that needs no lock)");
+    }
+    auto result = open_all();
+    (void)locker->Execute("UNLOCK TABLES");
+    SY_RETURN_IF_ERROR(result.status());
+    aligned = *result;
+    if (!aligned) {
+      return Status::Internal(
+          "the snapshots disagree on the binlog position under the global read lock");
+    }
+  }
+  if (stop.stop_requested()) return Status::Cancelled("stopped while opening the source snapshots");
+  SY_LOG(kInfo, Component::kSourceUnload,
+         count << " snapshot(s) at binlog position " << handoff_->position << " (attempt "
+               << attempt << ")");
+  std::lock_guard lock(mu_);
+  preopened_ = std::move(opened);
+  return Status::Ok();
+}
+
 void FullLoad::Worker(std::stop_token stop, const std::string& snapshot_id) {
   auto fail_all = [&](const Status& st) {
     std::lock_guard lock(mu_);
     if (fatal_.ok()) fatal_ = st;
     stop_all_.request_stop();
   };
-  auto opened = OpenConnections(snapshot_id);
+  std::optional<WorkerConnections> preopened;
+  {
+    std::lock_guard lock(mu_);
+    if (!preopened_.empty()) {
+      preopened = std::move(preopened_.back());
+      preopened_.pop_back();
+    }
+  }
+  auto opened = preopened ? Result<WorkerConnections>(std::move(*preopened))
+                          : OpenConnections(snapshot_id);
   if (!opened.ok()) return fail_all(opened.status().WithContext("opening worker connections"));
   WorkerConnections c = std::move(*opened);
   const RetryPolicy policy(task_.settings.error_behavior);

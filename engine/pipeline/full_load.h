@@ -10,6 +10,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -36,6 +37,24 @@ class FullLoad {
   FullLoad(const config::TaskConfig& task, std::vector<TablePlan> plans, state::StateStore& store,
            std::string state_dir, Mode mode);
 
+  // full-load-and-cdc: every worker reads under one snapshot whose source position is known,
+  // so CDC can start exactly there. Each table loaded records that position in the state store
+  // (SetSnapshotPosition); a table left half-loaded by an earlier run is reloaded whole, since
+  // its finished ranges were read at another position. A worker that loses its snapshot fails
+  // its table instead of reading from a fresh one.
+  struct Handoff {
+    // PostgreSQL: the snapshot exported by CREATE_REPLICATION_SLOT and the slot's consistent
+    // point. MySQL/MariaDB: both empty; Run opens the workers' snapshots at one binlog position.
+    std::string pg_snapshot_id;
+    std::string position;
+  };
+  void SetHandoff(Handoff handoff) { handoff_ = std::move(handoff); }
+  // After Run: the position every table of this run was loaded at ("" without a handoff).
+  const std::string& handoff_position() const {
+    static const std::string kNone;
+    return handoff_ ? handoff_->position : kNone;
+  }
+
   FullLoadResult Run(std::stop_token stop);
 
  private:
@@ -57,6 +76,8 @@ class FullLoad {
     std::unique_ptr<endpoints::BulkLoader> loader;
   };
   Result<WorkerConnections> OpenConnections(const std::string& snapshot_id);
+  // MySQL handoff: `count` workers' snapshots, all at one binlog position (handoff_->position).
+  Status OpenAlignedSnapshots(size_t count, std::stop_token stop);
   void Worker(std::stop_token stop, const std::string& snapshot_id);
   // Loads one segment; *committed counts the rows it made durable, also when it fails.
   Status LoadUnit(const Unit& unit, endpoints::SnapshotReader& reader,
@@ -77,6 +98,8 @@ class FullLoad {
   const std::string state_dir_;
   const bool resume_;
   const bool reload_;
+  std::optional<Handoff> handoff_;
+  std::vector<WorkerConnections> preopened_;  // guarded by mu_; taken by workers first
 
   std::mutex mu_;
   std::vector<Unit> queue_;              // guarded by mu_; popped from the front

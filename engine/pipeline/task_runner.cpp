@@ -9,6 +9,10 @@
 
 #include "engine/endpoints/endpoint.h"
 #include "engine/logging/log.h"
+#include "engine/catalog/identifier.h"
+#include "engine/pipeline/cdc/control_table.h"
+#include "engine/pipeline/cdc/pg_slot.h"
+#include "engine/pipeline/cdc/retained_log.h"
 #include "engine/pipeline/cdc_task.h"
 #include "engine/pipeline/full_load.h"
 #include "engine/pipeline/sequences.h"
@@ -46,6 +50,26 @@ std::string StatusLine(state::StateStore& store) {
     j["full_load_error_rows"] = error_rows;
   }
   return j.dump();
+}
+
+// A fresh start forgets where an earlier run's CDC got to: otherwise the applier would skip
+// every new change up to that old position.
+Status ForgetCheckpoint(const config::TaskConfig& task) {
+  SY_ASSIGN_OR_RETURN(auto target, endpoints::Connect(task.target.ToConnectionParams()));
+  SY_RETURN_IF_ERROR(cdc::EnsureControlTable(*target, task.settings.control_tables));
+  const auto engine = target->engine();
+  return target->Execute(
+      "DELETE FROM " +
+      catalog::QuoteQualified(engine, cdc::ControlSchema(task.settings.control_tables),
+                              cdc::kStatusTable) +
+      " WHERE task_name = " + target->QuoteLiteral(task.identifier));
+}
+
+Result<bool> HasCheckpoint(const config::TaskConfig& task) {
+  SY_ASSIGN_OR_RETURN(auto target, endpoints::Connect(task.target.ToConnectionParams()));
+  SY_ASSIGN_OR_RETURN(auto checkpoint,
+                      cdc::ReadCheckpoint(*target, task.settings.control_tables, task.identifier));
+  return checkpoint.has_value();
 }
 
 }  // namespace
@@ -110,7 +134,13 @@ RunOutcome TaskRunner::Run() {
       }
     });
   }
+  metrics_ = std::make_unique<TaskMetrics>(**store, state_dir_);
+  if (task_.migration_type != config::MigrationType::kFullLoad) {
+    metrics_->SetRetainedLogProbe(cdc::MakeRetainedLogProbe(task_));
+  }
+  metrics_->Start();
   RunOutcome outcome = Execute(**store);
+  metrics_->Stop();
   {
     std::lock_guard lock(mu);
     done = true;
@@ -137,18 +167,34 @@ Status TaskRunner::CopySourceSequences(const std::vector<config::MappedTable>& m
 }
 
 RunOutcome TaskRunner::RunChangeCapture(state::StateStore& store,
-                                        const std::vector<TablePlan>& plans) {
+                                        const std::vector<TablePlan>& plans, bool after_load) {
+  CdcOptions options;
+  options.metrics = metrics_.get();
+  options.commands = &commands_;
   for (const auto& p : plans) {
-    state::TableRecord rec;
-    rec.schema_name = p.source.schema;
-    rec.table_name = p.source.name;
-    rec.target_schema = p.target.schema;
-    rec.target_table = p.target.name;
-    rec.estimated_rows = p.source.estimated_rows;
-    if (!store.GetTable(p.source.schema, p.source.name).ok()) (void)store.UpsertTable(rec);
+    auto rec = store.GetTable(p.source.schema, p.source.name);
+    if (after_load) {
+      const bool loaded = rec.ok() && rec->table_state == state::TableState::kTableCompleted;
+      options.active.push_back(loaded);
+      auto at = store.GetSnapshotPosition(p.source.schema, p.source.name);
+      options.loaded_at.push_back(at.ok() ? *at : "");
+      if (!loaded) {
+        SY_LOG(kWarning, Component::kTaskManager,
+               p.SourceName() << " did not load: its changes are not applied (reload it)");
+      }
+      continue;
+    }
+    if (rec.ok()) continue;
+    state::TableRecord r;
+    r.schema_name = p.source.schema;
+    r.table_name = p.source.name;
+    r.target_schema = p.target.schema;
+    r.target_table = p.target.name;
+    r.estimated_rows = p.source.estimated_rows;
+    (void)store.UpsertTable(r);
   }
   (void)store.SetTaskStatus(TaskStatus::kRunning);
-  Status st = RunCdc(task_, plans, store, stop_.get_token());
+  Status st = RunCdc(task_, plans, std::move(options), store, stop_.get_token());
   if (!st.ok()) return Fail(&store, 1, st);
   (void)store.SetTaskStatus(TaskStatus::kStopped, StopReason::kNormal, "stopped by request");
   SY_LOG(kInfo, Component::kTaskManager,
@@ -156,15 +202,81 @@ RunOutcome TaskRunner::RunChangeCapture(state::StateStore& store,
   return RunOutcome{0, Status::Ok()};
 }
 
+FullLoadResult TaskRunner::LoadTables(state::StateStore& store, std::vector<TablePlan> plans,
+                                      std::optional<FullLoad::Handoff> handoff) {
+  const FullLoad::Mode mode = start_type_ == StartType::kResumeProcessing ? FullLoad::Mode::kResume
+                              : start_type_ == StartType::kReloadTarget   ? FullLoad::Mode::kReload
+                                                                          : FullLoad::Mode::kFresh;
+  (void)store.SetFullLoadStart();
+  FullLoad load(task_, std::move(plans), store, state_dir_, mode);
+  if (handoff) load.SetHandoff(std::move(*handoff));
+  return load.Run(stop_.get_token());
+}
+
+RunOutcome TaskRunner::RunFullLoadAndCdc(state::StateStore& store, std::vector<TablePlan> plans,
+                                         const std::vector<config::MappedTable>& mapped) {
+  const bool resume = start_type_ == StartType::kResumeProcessing;
+  (void)store.SetTaskStatus(TaskStatus::kRunning);
+  if (resume) {
+    // CDC had begun (a checkpoint exists): every load was over by then.
+    auto has = HasCheckpoint(task_);
+    if (!has.ok()) return Fail(&store, 1, has.status().WithContext("reading the checkpoint"));
+    if (*has) return RunChangeCapture(store, plans, /*after_load=*/true);
+  } else {
+    Status st = ForgetCheckpoint(task_);
+    if (!st.ok()) return Fail(&store, 1, st.WithContext("resetting the target checkpoint"));
+  }
+  bool need_load = !resume;
+  for (const auto& p : plans) {
+    auto rec = store.GetTable(p.source.schema, p.source.name);
+    if (!rec.ok() || rec->table_state != state::TableState::kTableCompleted) need_load = true;
+  }
+  if (need_load) {
+    FullLoad::Handoff handoff;
+    std::optional<cdc::SnapshotSlot> slot;
+    if (task_.source.engine == catalog::Engine::kPostgres) {
+      // The slot's exported snapshot is what the load reads; CDC streams from its consistent
+      // point. When resuming, the task's slot already holds the position of the tables
+      // loaded before, so the rest load under a temporary slot's snapshot, which the handoff
+      // filter then knows per table.
+      const std::string name = cdc::ReplicationObjectName(task_.identifier);
+      Status st = cdc::EnsurePublication(task_, plans);
+      if (st.ok() && !resume) st = cdc::DropSlotIfExists(task_);
+      bool main_exists = false;
+      if (st.ok() && resume) {
+        auto exists = cdc::TaskSlotExists(task_);
+        st = exists.status();
+        main_exists = exists.ok() && *exists;
+      }
+      if (!st.ok()) return Fail(&store, 1, st.WithContext("preparing the replication slot"));
+      auto created = cdc::CreateSnapshotSlot(task_, main_exists ? name + "_load" : name,
+                                             /*temporary=*/main_exists);
+      if (!created.ok()) return Fail(&store, 1, created.status());
+      handoff.pg_snapshot_id = created->slot.snapshot_name;
+      handoff.position = created->slot.consistent_point.ToString();
+      slot = std::move(*created);
+    }
+    FullLoadResult result = LoadTables(store, plans, handoff);
+    slot.reset();  // ends the exported snapshot; a temporary slot goes with its connection
+    if (!result.fatal.ok()) return Fail(&store, 1, result.fatal);
+    if (stop_.stop_requested()) {
+      (void)store.SetTaskStatus(TaskStatus::kStopped, StopReason::kNormal, "stopped by request");
+      return RunOutcome{1, Status::Cancelled("stopped before the full load completed; resume "
+                                             "with --start-type resume-processing")};
+    }
+    (void)store.SetFullLoadFinish();
+    Status sequences = CopySourceSequences(mapped);
+    if (!sequences.ok()) return Fail(&store, 1, sequences);
+    SY_LOG(kInfo, Component::kTaskManager,
+           "full load finished: " << result.tables_completed << " table(s) completed, "
+                                  << result.tables_errored
+                                  << " errored; change capture continues from the snapshot");
+  }
+  return RunChangeCapture(store, plans, /*after_load=*/true);
+}
+
 RunOutcome TaskRunner::Execute(state::StateStore& store) {
   const bool resume = start_type_ == StartType::kResumeProcessing;
-  if (task_.migration_type == config::MigrationType::kFullLoadAndCdc) {
-    return Fail(
-        nullptr, 2,
-        Status::Unsupported("MigrationType \"full-load-and-cdc\" is not implemented yet: "
-                            "run a \"full-load\" task, then a \"cdc\" task, while "
-                            "the source is quiet (the gap-free snapshot handoff comes next)"));
-  }
   Status st = store.InitTask(task_.identifier, config::MigrationTypeName(task_.migration_type));
   if (!st.ok()) return Fail(&store, 1, st);
   if (!resume) (void)store.MarkFreshStart();
@@ -206,16 +318,16 @@ RunOutcome TaskRunner::Execute(state::StateStore& store) {
   }
   source_session->reset();
 
-  if (task_.migration_type == config::MigrationType::kCdc) return RunChangeCapture(store, *plans);
+  if (task_.migration_type == config::MigrationType::kCdc) {
+    return RunChangeCapture(store, *plans, /*after_load=*/false);
+  }
+  if (task_.migration_type == config::MigrationType::kFullLoadAndCdc) {
+    return RunFullLoadAndCdc(store, std::move(*plans), *mapped);
+  }
 
   (void)store.SetTaskStatus(TaskStatus::kRunning);
-  (void)store.SetFullLoadStart();
   const size_t table_count = plans->size();
-  const FullLoad::Mode mode = resume                                    ? FullLoad::Mode::kResume
-                              : start_type_ == StartType::kReloadTarget ? FullLoad::Mode::kReload
-                                                                        : FullLoad::Mode::kFresh;
-  FullLoad load(task_, std::move(*plans), store, state_dir_, mode);
-  FullLoadResult result = load.Run(stop_.get_token());
+  FullLoadResult result = LoadTables(store, std::move(*plans), std::nullopt);
   if (!result.fatal.ok()) return Fail(&store, 1, result.fatal);
   if (stop_.stop_requested()) {
     (void)store.SetTaskStatus(TaskStatus::kStopped, StopReason::kNormal, "stopped by request");

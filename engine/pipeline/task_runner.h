@@ -9,11 +9,14 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
 
 #include "engine/config/task_config.h"
 #include "engine/control/command.h"
+#include "engine/pipeline/full_load.h"
+#include "engine/pipeline/task_metrics.h"
 #include "engine/pipeline/table_plan.h"
 #include "engine/state/state_store.h"
 
@@ -49,8 +52,18 @@ class TaskRunner {
  private:
   RunOutcome Execute(state::StateStore& store);
   RunOutcome Fail(state::StateStore* store, int exit_code, const Status& status);
-  // MigrationType cdc: apply source changes until stopped (exit 0 on a requested stop).
-  RunOutcome RunChangeCapture(state::StateStore& store, const std::vector<TablePlan>& plans);
+  // MigrationType cdc, and the CDC phase of full-load-and-cdc: apply source changes until
+  // stopped (exit 0 on a requested stop). With `after_load`, each table's changes start after
+  // the snapshot position its load recorded, and tables whose load failed are left out.
+  RunOutcome RunChangeCapture(state::StateStore& store, const std::vector<TablePlan>& plans,
+                              bool after_load);
+  // MigrationType full-load-and-cdc: the full load under a snapshot whose source position is
+  // known (a new slot's exported snapshot, or aligned MariaDB snapshots), then CDC from there.
+  RunOutcome RunFullLoadAndCdc(state::StateStore& store, std::vector<TablePlan> plans,
+                               const std::vector<config::MappedTable>& mapped);
+  // The full-load step shared by full-load and full-load-and-cdc.
+  FullLoadResult LoadTables(state::StateStore& store, std::vector<TablePlan> plans,
+                            std::optional<FullLoad::Handoff> handoff);
   // Standalone source sequences the selection rules match, copied with their current value.
   Status CopySourceSequences(const std::vector<config::MappedTable>& mapped);
 
@@ -59,6 +72,7 @@ class TaskRunner {
   const StartType start_type_;
   std::stop_source stop_;
   control::CommandQueue commands_;
+  std::unique_ptr<TaskMetrics> metrics_;  // while Run() runs
   std::function<void(const std::string&)> status_listener_;
   int status_interval_seconds_ = 5;
 };

@@ -3,7 +3,10 @@
 namespace switchyard::state {
 
 Statement& Statement::Bind(int index, std::string_view text) {
-  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  // A default-constructed string_view has a null data(), which SQLite would bind as NULL;
+  // text is text, even when empty (BindOptionalText is the way to bind NULL).
+  sqlite3_bind_text(stmt_, index, text.data() != nullptr ? text.data() : "",
+                    static_cast<int>(text.size()), SQLITE_TRANSIENT);
   return *this;
 }
 

@@ -4,6 +4,7 @@
 // (changes made while it was stopped arrive, nothing twice). PostgreSQL -> PostgreSQL and
 // MariaDB -> PostgreSQL.
 #include "engine/pipeline/cdc_task.h"
+#include "engine/pipeline/cdc/pg_slot.h"
 
 #include <gtest/gtest.h>
 
@@ -50,7 +51,7 @@ TEST_P(CdcTask, KeepsTheTargetEqualAcrossAStopAndResumesFromTheCheckpoint) {
     source_schema = schema;
   }
   std::optional<SlotGuard> slot;  // the task's slot must not outlive the test
-  if (c.source == Engine::kPostgres) slot.emplace(source, pipeline::ReplicationObjectName(id));
+  if (c.source == Engine::kPostgres) slot.emplace(source, pipeline::cdc::ReplicationObjectName(id));
   ExecOrDie(source, kCreate);
   const auto target = FreshPostgresDatabase(schema + "_dst");
   const auto rules = nlohmann::json::array({IncludeSchemaRule(source_schema)});

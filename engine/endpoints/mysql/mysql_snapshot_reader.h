@@ -41,6 +41,11 @@ class MySqlSnapshotReader final : public SnapshotReader {
   // server does not report one: binary log disabled, or Oracle MySQL (whose consistent snapshot
   // has no binlog coordinates; it needs FLUSH TABLES WITH READ LOCK, not done here).
   const std::optional<BinlogPosition>& snapshot_position() const { return snapshot_position_; }
+  std::string SnapshotPosition() const override {
+    return snapshot_position_
+               ? snapshot_position_->file + ":" + std::to_string(snapshot_position_->position)
+               : "";
+  }
 
   MySqlConnection& connection() { return *connection_; }
 

@@ -4,7 +4,8 @@
 #include <cctype>
 #include <utility>
 
-#include "engine/catalog/identifier.h"
+#include "engine/logging/iso_time.h"
+#include "engine/pipeline/cdc/change_sql.h"
 #include "engine/pipeline/cdc/control_table.h"
 #include "engine/pipeline/cdc/position.h"
 
@@ -13,153 +14,40 @@ namespace {
 
 using catalog::Engine;
 
-// Error messages carry the statement with its values; a 10 MB value is cut, not logged whole.
-constexpr size_t kMaxStatementInMessage = 64 * 1024;
-
-const char* OpName(ChangeOp op) {
-  switch (op) {
-    case ChangeOp::kInsert:
-      return "insert";
-    case ChangeOp::kUpdate:
-      return "update";
-    case ChangeOp::kDelete:
-      return "delete";
-    case ChangeOp::kTruncate:
-      return "truncate";
-  }
-  return "change";
+std::string Upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return s;
 }
 
-std::string Clip(const std::string& s) {
-  if (s.size() <= kMaxStatementInMessage) return s;
-  return s.substr(0, kMaxStatementInMessage) + "... (" + std::to_string(s.size()) + " bytes)";
-}
-
-bool IsMySqlBinaryType(std::string type) {
-  std::transform(type.begin(), type.end(), type.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return type.rfind("binary", 0) == 0 || type.rfind("varbinary", 0) == 0 ||
-         type.find("blob") != std::string::npos;
-}
-
-std::string HexLiteral(std::string_view bytes) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out = "X'";
-  out.reserve(bytes.size() * 2 + 3);
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  out.push_back('\'');
-  return out;
-}
-
-std::string ReplaceFieldVariable(const std::string& expr, const std::string& value) {
+// Target columns whose value in `image` is an unchanged TOAST value, comma-separated.
+std::string UnchangedColumns(const TablePlan& plan, const std::vector<ChangeValue>& image) {
   std::string out;
-  for (size_t i = 0; i < expr.size();) {
-    if (expr.compare(i, 2, "@v") == 0) {
-      out += value;
-      i += 2;
-    } else {
-      out.push_back(expr[i++]);
-    }
+  for (size_t i = 0; i < image.size() && i < plan.target.columns.size(); ++i) {
+    if (image[i].kind != ChangeValue::kUnchanged) continue;
+    if (!out.empty()) out += ", ";
+    out += plan.target.columns[i].target_name;
   }
   return out;
 }
-
-// Builds the SQL for one change of one table.
-class StatementBuilder {
- public:
-  StatementBuilder(const endpoints::SqlSession& session, const TablePlan& plan)
-      : session_(session), t_(plan.target), e_(session.engine()) {}
-
-  std::string Table() const { return catalog::QuoteQualified(e_, t_.schema, t_.name); }
-  std::string Column(size_t i) const {
-    return catalog::QuoteIdentifier(e_, t_.columns[i].target_name);
-  }
-
-  // The SQL expression for value `v` of column `i` after its transform; *is_null when NULL.
-  Status Render(size_t i, const ChangeValue& v, std::string* sql, bool* is_null) const {
-    const catalog::ColumnPlan& c = t_.columns[i];
-    *is_null = v.kind == ChangeValue::kNull;
-    if (v.kind == ChangeValue::kUnchanged) {
-      return Status::InvalidArgument("column " + c.target_name +
-                                     " is an unchanged (TOAST) value where a value is required");
-    }
-    if (*is_null) {
-      *sql = "NULL";
-      return Status::Ok();
-    }
-    std::string value = v.bytes;
-    if (c.transform != catalog::ValueTransform::kNone) {
-      std::string out;
-      bool to_null = false;
-      Status st = catalog::ApplyValueTransform(c.transform, v.bytes, &out, &to_null);
-      if (!st.ok()) {
-        return Status(st.code(), "column " + c.target_name + " value " +
-                                     Clip(session_.QuoteLiteral(v.bytes)) + ": " + st.message());
-      }
-      if (to_null) {
-        *is_null = true;
-        *sql = "NULL";
-        return Status::Ok();
-      }
-      value = std::move(out);
-    }
-    std::string literal = e_ == Engine::kMySql && IsMySqlBinaryType(c.target_type)
-                              ? HexLiteral(value)
-                              : session_.QuoteLiteral(value);
-    *sql = e_ == Engine::kMySql && !c.load_expr.empty() ? ReplaceFieldVariable(c.load_expr, literal)
-                                                        : std::move(literal);
-    return Status::Ok();
-  }
-
-  // The WHERE condition that identifies the changed row.
-  Status Where(const RowChange& ch, std::string* where) const {
-    const size_t n = t_.columns.size();
-    std::vector<size_t> cols;
-    const std::vector<ChangeValue>* image = &ch.before;
-    if (!t_.primary_key.empty()) {
-      for (const std::string& k : t_.primary_key) {
-        size_t i = 0;
-        while (i < n && t_.columns[i].target_name != k) ++i;
-        if (i == n) return Status::Internal("primary key column " + k + " is not in the plan");
-        cols.push_back(i);
-      }
-      if (ch.before.empty()) image = &ch.after;
-    } else {
-      if (ch.before.size() != n) {
-        return Status::InvalidArgument(
-            "table without a primary key needs the full old row (REPLICA IDENTITY FULL / "
-            "binlog_row_image=FULL) for update and delete");
-      }
-      for (size_t i = 0; i < n; ++i) cols.push_back(i);
-    }
-    if (image->size() != n) {
-      return Status::InvalidArgument("row image has " + std::to_string(image->size()) +
-                                     " values for " + std::to_string(n) + " columns");
-    }
-    where->clear();
-    for (size_t i : cols) {
-      if (!where->empty()) *where += " AND ";
-      std::string v;
-      bool is_null = false;
-      Status st = Render(i, (*image)[i], &v, &is_null);
-      if (!st.ok()) return st.WithContext("key");
-      *where += Column(i) + (is_null ? " IS NULL" : " = " + v);
-    }
-    return Status::Ok();
-  }
-
-  bool keyless() const { return t_.primary_key.empty(); }
-
- private:
-  const endpoints::SqlSession& session_;
-  const catalog::TargetTable& t_;
-  Engine e_;
-};
 
 }  // namespace
+
+// Why one change failed, for the policy: what kind of failure, the statement as it may be
+// shown, and the server's (or transform's) message without our context, scrubbed of secrets.
+struct Applier::ChangeFailure {
+  ApplyErrorKind kind = ApplyErrorKind::kNotApplyError;
+  std::string statement;
+  std::string error;
+};
+
+// What one attempt at a target transaction decided; it takes effect only if it commits.
+struct Applier::Attempt {
+  bool redo_per_change = false;  // the fast path failed through one change's fault
+  std::vector<std::pair<state::ApplyExceptionRecord, ApplyErrorAction>> recorded;
+  std::set<size_t> suspended;
+  std::optional<state::ApplyExceptionRecord> stopped_by;  // STOP_TASK
+};
 
 Applier::Applier(endpoints::SqlSession* target, std::string task_name,
                  config::ControlTablesSettings control, const std::vector<TablePlan>* plans)
@@ -168,7 +56,18 @@ Applier::Applier(endpoints::SqlSession* target, std::string task_name,
       control_(std::move(control)),
       plans_(plans) {}
 
-Status Applier::Prepare() { return EnsureControlTable(*target_, control_); }
+Applier::Applier(endpoints::SqlSession* target, std::string task_name,
+                 config::ControlTablesSettings control, const std::vector<TablePlan>* plans,
+                 ApplyErrorHandling handling)
+    : Applier(target, std::move(task_name), std::move(control), plans) {
+  tracker_.emplace(handling.behavior);
+  handling_ = std::move(handling);
+}
+
+Status Applier::Prepare() {
+  SY_RETURN_IF_ERROR(EnsureControlTable(*target_, control_));
+  return EnsureApplyExceptionsTable(*target_, control_);
+}
 
 Status Applier::Apply(const SourceTransaction& txn) { return ApplyPointers({&txn}); }
 
@@ -179,11 +78,28 @@ Status Applier::ApplyBatch(const std::vector<SourceTransaction>& txns) {
   return ApplyPointers(ptrs);
 }
 
+void Applier::Notify(const state::ApplyExceptionRecord& record, ApplyErrorAction action) const {
+  if (handling_ && handling_->on_exception) handling_->on_exception(record, action);
+}
+
 Status Applier::ApplyPointers(const std::vector<const SourceTransaction*>& txns) {
   last_skipped_ = false;
   ApplyStats delta;
-  SY_RETURN_IF_ERROR(ApplyInTransaction(txns, &delta));
+  Attempt attempt;
+  Status st = ApplyInTransaction(txns, /*per_change=*/false, &delta, &attempt);
+  if (!st.ok() && attempt.redo_per_change) {
+    delta = ApplyStats();
+    attempt = Attempt();
+    st = ApplyInTransaction(txns, /*per_change=*/true, &delta, &attempt);
+  }
+  if (!st.ok()) {
+    if (tracker_) tracker_->Discard();
+    if (attempt.stopped_by) Notify(*attempt.stopped_by, ApplyErrorAction::kStopTask);
+    return st;
+  }
   // Counted only once the target transaction committed.
+  if (tracker_) tracker_->Commit();
+  suspended_.insert(attempt.suspended.begin(), attempt.suspended.end());
   stats_.transactions_applied += delta.transactions_applied;
   stats_.transactions_skipped += delta.transactions_skipped;
   stats_.inserts += delta.inserts;
@@ -191,6 +107,9 @@ Status Applier::ApplyPointers(const std::vector<const SourceTransaction*>& txns)
   stats_.deletes += delta.deletes;
   stats_.truncates += delta.truncates;
   stats_.unchanged_toast_updates += delta.unchanged_toast_updates;
+  stats_.apply_errors += delta.apply_errors;
+  stats_.suspended_skips += delta.suspended_skips;
+  for (const auto& [record, action] : attempt.recorded) Notify(record, action);
   return Status::Ok();
 }
 
@@ -202,7 +121,7 @@ Status Applier::Rollback(Status cause) {
 }
 
 Status Applier::ApplyInTransaction(const std::vector<const SourceTransaction*>& txns,
-                                   ApplyStats* delta) {
+                                   bool per_change, ApplyStats* delta, Attempt* attempt) {
   if (txns.empty()) return Status::Ok();
   const Engine e = target_->engine();
   SY_RETURN_IF_ERROR(target_->Execute(e == Engine::kPostgres ? "BEGIN" : "START TRANSACTION"));
@@ -237,8 +156,22 @@ Status Applier::ApplyInTransaction(const std::vector<const SourceTransaction*>& 
   }
   for (const SourceTransaction* t : todo) {
     for (const RowChange& ch : t->changes) {
-      Status st = ApplyChange(ch, delta);
+      if (IsSuspended(ch.table) || attempt->suspended.count(ch.table) > 0) {
+        ++delta->suspended_skips;
+        continue;
+      }
+      if (per_change) {
+        Status st = ApplyWithSavepoint(*t, ch, delta, attempt);
+        if (!st.ok()) {
+          return Rollback(st.WithContext("source transaction " + t->commit_position.text));
+        }
+        continue;
+      }
+      ChangeFailure failure;
+      Status st = ApplyChange(ch, delta, &failure);
       if (!st.ok()) {
+        attempt->redo_per_change =
+            handling_.has_value() && failure.kind != ApplyErrorKind::kNotApplyError;
         return Rollback(st.WithContext("source transaction " + t->commit_position.text));
       }
     }
@@ -251,127 +184,212 @@ Status Applier::ApplyInTransaction(const std::vector<const SourceTransaction*>& 
   if (!st.ok()) return Rollback(st.WithContext("saving the checkpoint"));
   st = target_->Execute("COMMIT");
   if (!st.ok()) {
-    // Whether the commit happened is unknown; the caller resumes from ReadCheckpoint.
+    // Whether the commit happened is unknown; the caller resumes from ReadCheckpoint. The
+    // exceptions of this attempt are not reported: if it did commit, they are on the target.
+    attempt->recorded.clear();
     return st.WithContext("committing up to source position " + tail.commit_position.text);
   }
   delta->transactions_applied += static_cast<int64_t>(todo.size());
   return Status::Ok();
 }
 
-Status Applier::ApplyChange(const RowChange& ch, ApplyStats* delta) {
+// One change of the slow path: a failure rolls back to the savepoint and goes to the policy.
+// A non-OK return ends the whole target transaction.
+Status Applier::ApplyWithSavepoint(const SourceTransaction& txn, const RowChange& ch,
+                                   ApplyStats* delta, Attempt* attempt) {
+  SY_RETURN_IF_ERROR(target_->Execute("SAVEPOINT sy_change"));
+  ChangeFailure failure;
+  Status st = ApplyChange(ch, delta, &failure);
+  if (!st.ok()) {
+    if (failure.kind == ApplyErrorKind::kNotApplyError) return st;
+    SY_RETURN_IF_ERROR(target_->Execute("ROLLBACK TO SAVEPOINT sy_change"));
+    SY_RETURN_IF_ERROR(HandleFailedChange(txn, ch, failure, delta, attempt));
+  }
+  return target_->Execute("RELEASE SAVEPOINT sy_change");
+}
+
+Status Applier::HandleFailedChange(const SourceTransaction& txn, const RowChange& ch,
+                                   const ChangeFailure& failure, ApplyStats* delta,
+                                   Attempt* attempt) {
+  const TablePlan& plan = (*plans_)[ch.table];
+  ApplyErrorAction action = tracker_->Decide(ch.table, ch.op, failure.kind);
+  ++delta->apply_errors;
+  std::string error = failure.error;
+
+  if (action == ApplyErrorAction::kInsertRecord || action == ApplyErrorAction::kUpdateRecord) {
+    // DMS: a duplicate insert updates the existing row; an update of a missing row inserts it.
+    RowChange fix;
+    fix.table = ch.table;
+    fix.after = ch.after;
+    fix.op = action == ApplyErrorAction::kInsertRecord ? ChangeOp::kUpdate : ChangeOp::kInsert;
+    std::string why;
+    if (fix.op == ChangeOp::kInsert) {
+      const std::string unchanged = UnchangedColumns(plan, ch.after);
+      if (!unchanged.empty()) {
+        why = "cannot insert the missing row: the source did not send column(s) " + unchanged +
+              " (unchanged TOAST values)";
+      }
+    }
+    if (why.empty()) {
+      ChangeFailure fix_failure;
+      Status st = ApplyChange(fix, delta, &fix_failure);
+      if (st.code() == StatusCode::kConnectionError) return st;
+      if (!st.ok()) {
+        SY_RETURN_IF_ERROR(target_->Execute("ROLLBACK TO SAVEPOINT sy_change"));
+        why = (fix.op == ChangeOp::kUpdate ? "updating the existing row failed: "
+                                           : "inserting the missing row failed: ") +
+              fix_failure.error;
+      }
+    }
+    if (!why.empty()) {
+      error += "; " + std::string(ApplyErrorActionName(action)) + " " + why;
+      action = ApplyErrorAction::kLogError;
+    }
+  }
+  if (action == ApplyErrorAction::kIgnoreRecord) return Status::Ok();
+
+  state::ApplyExceptionRecord record;
+  record.time = logging::NowIsoUtc();
+  record.schema_name = plan.source.schema;
+  record.table_name = plan.source.name;
+  record.operation = Upper(ChangeOpName(ch.op));
+  record.statement = failure.statement;
+  record.values_json = ChangeValuesJson(plan, ch);
+  record.error = error;
+  record.source_position = txn.commit_position.text;
+  record.action = std::string(ApplyErrorActionName(action));
+
+  if (action == ApplyErrorAction::kStopTask) {
+    attempt->stopped_by = record;
+    return Status::DataError(
+        "STOP_TASK (ErrorBehavior) on " + Upper(ChangeOpName(ch.op)) + " of " + plan.TargetName() +
+        ": " + error +
+        (failure.statement.empty() ? "" : "; statement: " + ClipForMessage(failure.statement)) +
+        "; nothing of the transaction was committed");
+  }
+  SY_RETURN_IF_ERROR(
+      target_->Execute(ApplyExceptionInsertSql(*target_, control_, task_name_, plan, record))
+          .WithContext("recording an apply exception"));
+  if (action == ApplyErrorAction::kSuspendTable) attempt->suspended.insert(ch.table);
+  attempt->recorded.emplace_back(std::move(record), action);
+  return Status::Ok();
+}
+
+Status Applier::ApplyChange(const RowChange& ch, ApplyStats* delta, ChangeFailure* failure) {
   if (ch.table >= plans_->size()) {
     return Status::Internal("change for table #" + std::to_string(ch.table) + " of " +
                             std::to_string(plans_->size()));
   }
   const TablePlan& plan = (*plans_)[ch.table];
-  const size_t n = plan.target.columns.size();
   const Engine e = target_->engine();
-  StatementBuilder b(*target_, plan);
-  const std::string context = std::string("apply ") + OpName(ch.op) + " on " + plan.TargetName();
-  auto fail = [&](const Status& st, const std::string& sql) {
-    return Status(st.code(),
-                  context + ": " + st.message() + (sql.empty() ? "" : "; statement: " + Clip(sql)));
+  ChangeSqlBuilder b(*target_, plan);
+  const std::string context =
+      std::string("apply ") + ChangeOpName(ch.op) + " on " + plan.TargetName();
+  // Every failure goes through here: the message names the table, carries the (shown)
+  // statement, and never a value of a secret-looking column.
+  auto fail = [&](const Status& st, ApplyErrorKind kind, const SqlText* sql) {
+    failure->kind = kind;
+    failure->statement = sql != nullptr ? sql->shown() : std::string();
+    failure->error = ScrubErrorMessage(st.message(), b.SecretValues(ch), b.has_secret_columns());
+    return Status(st.code(), context + ": " + failure->error +
+                                 (failure->statement.empty()
+                                      ? ""
+                                      : "; statement: " + ClipForMessage(failure->statement)));
+  };
+  // Building failed: a value the column's transform rejects is the change's fault; a bad row
+  // image or a keyless update without the old row is not.
+  auto build_fail = [&](const Status& st) {
+    return fail(st,
+                st.code() == StatusCode::kDataError ? ApplyErrorKind::kDataError
+                                                    : ApplyErrorKind::kNotApplyError,
+                nullptr);
+  };
+  auto statement_fail = [&](const Status& st, const SqlText& sql) {
+    return fail(st, ClassifyStatementError(st), &sql);
   };
 
-  std::string sql;
+  SqlText sql = b.NewText();
   if (ch.op == ChangeOp::kTruncate) {
     // MySQL TRUNCATE is DDL and would commit the open transaction (and the checkpoint with it).
-    sql = (e == Engine::kPostgres ? "TRUNCATE TABLE " : "DELETE FROM ") + b.Table();
-    Status st = target_->Execute(sql);
-    if (!st.ok()) return fail(st, sql);
+    sql.Add((e == Engine::kPostgres ? "TRUNCATE TABLE " : "DELETE FROM ") + b.Table());
+    Status st = target_->Execute(sql.run());
+    if (!st.ok()) return fail(st, ApplyErrorKind::kNotApplyError, &sql);
     ++delta->truncates;
     return Status::Ok();
   }
 
   if (ch.op == ChangeOp::kInsert) {
-    if (ch.after.size() != n) {
-      return fail(Status::InvalidArgument("row image has " + std::to_string(ch.after.size()) +
-                                          " values for " + std::to_string(n) + " columns"),
-                  "");
-    }
-    std::string cols, vals;
-    for (size_t i = 0; i < n; ++i) {
-      std::string v;
-      bool is_null = false;
-      Status st = b.Render(i, ch.after[i], &v, &is_null);
-      if (!st.ok()) return fail(st, "");
-      if (i > 0) {
-        cols += ", ";
-        vals += ", ";
-      }
-      cols += b.Column(i);
-      vals += v;
-    }
-    sql = "INSERT INTO " + b.Table() + " (" + cols + ") VALUES (" + vals + ")";
-    Status st = target_->Execute(sql);
-    if (!st.ok()) return fail(st, sql);
+    Status st = b.Insert(ch.after, &sql);
+    if (!st.ok()) return build_fail(st);
+    st = target_->Execute(sql.run());
+    if (!st.ok()) return statement_fail(st, sql);
     ++delta->inserts;
     return Status::Ok();
   }
 
-  std::string where;
+  SqlText where = b.NewText();
   Status st = b.Where(ch, &where);
-  if (!st.ok()) return fail(st, "");
-  std::string head;
+  if (!st.ok()) return build_fail(st);
+  SqlText head = b.NewText();
   bool any_unchanged = false;
   if (ch.op == ChangeOp::kUpdate) {
-    if (ch.after.size() != n) {
-      return fail(Status::InvalidArgument("row image has " + std::to_string(ch.after.size()) +
-                                          " values for " + std::to_string(n) + " columns"),
-                  "");
+    SqlText set = b.NewText();
+    st = b.SetList(ch.after, &set, &any_unchanged);
+    if (!st.ok()) return build_fail(st);
+    if (!set.empty()) {
+      head.Add("UPDATE " + b.Table() + " SET ");
+      head.Add(set);
     }
-    std::string set;
-    for (size_t i = 0; i < n; ++i) {
-      if (ch.after[i].kind == ChangeValue::kUnchanged) {
-        any_unchanged = true;
-        continue;
-      }
-      std::string v;
-      bool is_null = false;
-      st = b.Render(i, ch.after[i], &v, &is_null);
-      if (!st.ok()) return fail(st, "");
-      if (!set.empty()) set += ", ";
-      set += b.Column(i) + " = " + v;
-    }
-    head = set.empty() ? std::string() : "UPDATE " + b.Table() + " SET " + set;
   } else {
-    head = "DELETE FROM " + b.Table();
+    head.Add("DELETE FROM " + b.Table());
   }
-  const std::string exists_sql = "SELECT 1 FROM " + b.Table() + " WHERE " + where + " LIMIT 1";
+  SqlText exists_sql = b.NewText();
+  exists_sql.Add("SELECT 1 FROM " + b.Table() + " WHERE ");
+  exists_sql.Add(where);
+  exists_sql.Add(" LIMIT 1");
 
   int64_t affected = 0;
   if (head.empty()) {
     // Every column unchanged: nothing to write, but the row must exist.
     sql = exists_sql;
-    auto rows = target_->Query(sql);
-    if (!rows.ok()) return fail(rows.status(), sql);
+    auto rows = target_->Query(sql.run());
+    if (!rows.ok()) return statement_fail(rows.status(), sql);
     affected = rows->empty() ? 0 : 1;
   } else if (e == Engine::kPostgres) {
-    const std::string cond =
-        b.keyless() ? "ctid = (SELECT ctid FROM " + b.Table() + " WHERE " + where + " LIMIT 1)"
-                    : where;
-    sql = head + " WHERE " + cond;
+    sql.Add(head);
+    sql.Add(" WHERE ");
+    if (b.keyless()) {
+      sql.Add("ctid = (SELECT ctid FROM " + b.Table() + " WHERE ");
+      sql.Add(where);
+      sql.Add(" LIMIT 1)");
+    } else {
+      sql.Add(where);
+    }
     const std::string counted =
-        "WITH sy_applied AS (" + sql + " RETURNING 1) SELECT count(*) FROM sy_applied";
+        "WITH sy_applied AS (" + sql.run() + " RETURNING 1) SELECT count(*) FROM sy_applied";
     auto rows = target_->Query(counted);
-    if (!rows.ok()) return fail(rows.status(), sql);
+    if (!rows.ok()) return statement_fail(rows.status(), sql);
     affected = std::stoll(rows->at(0).at(0).value_or("0"));
   } else {
-    sql = head + " WHERE " + where + (b.keyless() ? " LIMIT 1" : "");
-    st = target_->Execute(sql);
-    if (!st.ok()) return fail(st, sql);
+    sql.Add(head);
+    sql.Add(" WHERE ");
+    sql.Add(where);
+    if (b.keyless()) sql.Add(" LIMIT 1");
+    st = target_->Execute(sql.run());
+    if (!st.ok()) return statement_fail(st, sql);
     auto rows = target_->Query("SELECT ROW_COUNT()");
-    if (!rows.ok()) return fail(rows.status(), sql);
+    if (!rows.ok()) return statement_fail(rows.status(), sql);
     affected = std::stoll(rows->at(0).at(0).value_or("0"));
     if (affected == 0 && ch.op == ChangeOp::kUpdate) {
       // MySQL counts changed rows, not matched ones: an update to identical values reports 0.
       // Nothing changed then, so the row still matches the condition if it exists.
-      auto found = target_->Query(exists_sql);
-      if (!found.ok()) return fail(found.status(), exists_sql);
+      auto found = target_->Query(exists_sql.run());
+      if (!found.ok()) return statement_fail(found.status(), exists_sql);
       affected = found->empty() ? 0 : 1;
     }
   }
-  if (affected == 0) return fail(Status::DataError("row not found"), sql);
+  if (affected == 0)
+    return fail(Status::DataError("row not found"), ApplyErrorKind::kRowNotFound, &sql);
   if (ch.op == ChangeOp::kUpdate) {
     ++delta->updates;
     if (any_unchanged) ++delta->unchanged_toast_updates;

@@ -1,4 +1,5 @@
-// Applier: writes source transactions to the target with exactly-once effect.
+// Applier: writes source transactions to the target with exactly-once effect, and handles the
+// changes the target rejects the way DMS ErrorBehavior says (apply exceptions).
 //
 // Each Apply/ApplyBatch is one target transaction: BEGIN, the row changes (INSERT / UPDATE of
 // the changed columns / DELETE by key / TRUNCATE), the checkpoint upsert (control_table.h),
@@ -8,29 +9,61 @@
 // Keys: the target primary key, taken from `before` when present, else from `after`. Tables
 // without a primary key match on every column of `before` (which must be the full old row)
 // with IS NULL for NULLs, and change exactly one row (PostgreSQL: ctid subquery; MySQL:
-// LIMIT 1). An UPDATE or DELETE that matches no row is a DataError "row not found"; a value the
-// column's transform rejects is a DataError; a statement the target refuses keeps its code.
-// Each of these rolls back the whole target transaction (checkpoint included) and the message
-// carries the statement text with its values. Routing to apply-exception handling and
-// ErrorBehavior is the caller's job.
+// LIMIT 1). An UPDATE or DELETE that matches no row is a "row not found" DataError.
+//
+// Apply exceptions (constructed with ApplyErrorHandling; apply_error_policy.h says which
+// failures are one change's fault and which policy applies). The fast path has no savepoints.
+// When a change fails through its own fault, the target transaction rolls back and is redone
+// on a slow path with a SAVEPOINT around each change: the good changes apply, and each bad one
+// gets its policy:
+//   IGNORE_RECORD  skipped, not recorded;
+//   LOG_ERROR      skipped and recorded;
+//   INSERT_RECORD  (duplicate insert) the existing row is updated to the inserted values;
+//   UPDATE_RECORD  (update of a missing row) the after-image is inserted — impossible when
+//                  some column is an unchanged TOAST value, which is then LOG_ERROR;
+//                  a fix that fails is LOG_ERROR with both messages;
+//   SUSPEND_TABLE  recorded; the table's later changes (in this transaction too) are skipped
+//                  until Resume();
+//   STOP_TASK      the whole target transaction rolls back (checkpoint included, so a resume
+//                  meets the change again) and Apply returns a DataError naming the table,
+//                  operation and server message.
+// "Recorded" means a row in switchyard_apply_exceptions (apply_exceptions.h), written in the
+// same target transaction as the surviving changes and the checkpoint, and the on_exception
+// callback once that transaction committed. Not apply errors, returned unchanged with nothing
+// committed: connection errors (the caller retries), and anything else not tied to one change
+// (missing table, permission, deadlock, a keyless update without the full old row).
+// Statements and messages never carry values of secret-looking columns (change_sql.h).
+//
+// Constructed without ApplyErrorHandling the applier is strict: any failed change rolls back
+// the whole target transaction and Apply returns the error (tools and tests that must see it).
 //
 // Limits: on MySQL, TRUNCATE would commit implicitly, so it is applied as DELETE FROM. Keyless
 // matching uses `=`, so keyless tables with columns that have no equality (PostgreSQL json,
-// point) or inexact floats cannot be matched reliably.
+// point) or inexact floats cannot be matched reliably. Escalation counts and suspended tables
+// live in the Applier: the caller restores suspensions on restart (Suspend) from its table
+// states.
 //
 // Ownership and threads: the session and plans are borrowed and must outlive the Applier; one
-// thread at a time; the session must not be in a transaction when Apply is called. One Applier
-// per task at a time (the checkpoint row is read FOR UPDATE, so a second one would serialize).
+// thread at a time (Suspend/Resume/IsSuspended included); the session must not be in a
+// transaction when Apply is called. One Applier per task at a time (the checkpoint row is read
+// FOR UPDATE, so a second one would serialize).
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/config/settings.h"
 #include "engine/endpoints/endpoint.h"
+#include "engine/pipeline/cdc/apply_error_policy.h"
+#include "engine/pipeline/cdc/apply_exceptions.h"
 #include "engine/pipeline/cdc/change_event.h"
 #include "engine/pipeline/table_plan.h"
+#include "engine/state/records.h"
 
 namespace switchyard::pipeline::cdc {
 
@@ -42,16 +75,43 @@ struct ApplyStats {
   int64_t deletes = 0;
   int64_t truncates = 0;
   int64_t unchanged_toast_updates = 0;  // updates that left at least one column untouched
+  int64_t apply_errors = 0;             // failed changes handled by policy (IGNORE_RECORD too)
+  int64_t suspended_skips = 0;          // changes of suspended tables not applied
+};
+
+// Called for every recorded apply exception (every action but IGNORE_RECORD), on the applying
+// thread: after the target transaction that holds it committed, or — STOP_TASK — just before
+// Apply returns with nothing committed. `record` has the source table names, operation,
+// statement and values (secret-looking columns left out), error, source position and
+// ApplyErrorActionName(action); id and time are left to the state store. What the caller does:
+//   every action: StateStore::RecordApplyException(record) (INSERT_RECORD / UPDATE_RECORD are
+//                 already fixed on the target; the caller may resolve them at once);
+//   kSuspendTable: set the table to "Table error" with record.error (the applier already skips
+//                 it; call Suspend again after a restart);
+//   kStopTask:    nothing more here: Apply returns the error, the caller stops the task.
+// Must not throw; must not call Apply.
+using ApplyExceptionCallback =
+    std::function<void(const state::ApplyExceptionRecord& record, ApplyErrorAction action)>;
+
+struct ApplyErrorHandling {
+  config::ErrorBehavior behavior;       // TaskSettings::error_behavior
+  ApplyExceptionCallback on_exception;  // may be empty
 };
 
 class Applier {
  public:
+  // Strict: every failed change stops the apply (see the file comment).
   Applier(endpoints::SqlSession* target, std::string task_name,
           config::ControlTablesSettings control, const std::vector<TablePlan>* plans);
+  // Apply exceptions handled per `handling.behavior`.
+  Applier(endpoints::SqlSession* target, std::string task_name,
+          config::ControlTablesSettings control, const std::vector<TablePlan>* plans,
+          ApplyErrorHandling handling);
   Applier(const Applier&) = delete;
   Applier& operator=(const Applier&) = delete;
 
-  // Creates the control table if missing. Call once before the first Apply (MySQL DDL commits).
+  // Creates the control tables (switchyard_status, switchyard_apply_exceptions) if missing.
+  // Call once before the first Apply (MySQL DDL commits).
   Status Prepare();
 
   // Applies one source transaction in one target transaction. OK with last_skipped() true when
@@ -61,19 +121,38 @@ class Applier {
   // last one; those not newer than the checkpoint are skipped. All or nothing.
   Status ApplyBatch(const std::vector<SourceTransaction>& txns);
 
+  // Tables (indexes into the plans) whose changes are skipped: SUSPEND_TABLE, or the caller's
+  // own decision (a table in "Table error" after a restart). Resume does not bring back the
+  // changes skipped meanwhile: the table needs a reload.
+  bool IsSuspended(size_t table) const { return suspended_.count(table) > 0; }
+  void Suspend(size_t table) { suspended_.insert(table); }
+  void Resume(size_t table) { suspended_.erase(table); }
+
   bool last_skipped() const { return last_skipped_; }
   const ApplyStats& stats() const { return stats_; }
 
  private:
+  struct ChangeFailure;
+  struct Attempt;
+
   Status ApplyPointers(const std::vector<const SourceTransaction*>& txns);
-  Status ApplyInTransaction(const std::vector<const SourceTransaction*>& txns, ApplyStats* delta);
-  Status ApplyChange(const RowChange& change, ApplyStats* delta);
+  Status ApplyInTransaction(const std::vector<const SourceTransaction*>& txns, bool per_change,
+                            ApplyStats* delta, Attempt* attempt);
+  Status ApplyWithSavepoint(const SourceTransaction& txn, const RowChange& change,
+                            ApplyStats* delta, Attempt* attempt);
+  Status HandleFailedChange(const SourceTransaction& txn, const RowChange& change,
+                            const ChangeFailure& failure, ApplyStats* delta, Attempt* attempt);
+  Status ApplyChange(const RowChange& change, ApplyStats* delta, ChangeFailure* failure);
   Status Rollback(Status cause);
+  void Notify(const state::ApplyExceptionRecord& record, ApplyErrorAction action) const;
 
   endpoints::SqlSession* target_;
   std::string task_name_;
   config::ControlTablesSettings control_;
   const std::vector<TablePlan>* plans_;
+  std::optional<ApplyErrorHandling> handling_;  // nullopt: strict
+  std::optional<ApplyErrorPolicyTracker> tracker_;
+  std::set<size_t> suspended_;
   bool last_skipped_ = false;
   ApplyStats stats_;
 };

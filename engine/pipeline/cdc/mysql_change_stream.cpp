@@ -404,7 +404,11 @@ Status MySqlChangeStream::OnQuery(const binlog::BinlogEvent& event, bool* done) 
   }
   const std::string lower = Lower(body);
   for (const TablePlan& plan : *plans_) {
-    if (MentionsIdentifier(lower, plan.source.name)) {
+    // Unqualified names resolve in the event's default database: a statement run in another
+    // database (a MySQL target on the same server, say) names another table.
+    const bool in_schema =
+        q.schema == plan.source.schema || MentionsIdentifier(lower, plan.source.schema);
+    if (in_schema && MentionsIdentifier(lower, plan.source.name)) {
       return Status::Unsupported(
           "MySQL change stream: statement at " + event.file + ":" + std::to_string(event.position) +
           " touches planned table " + plan.SourceName() +

@@ -179,10 +179,12 @@ Result<SystemIdentity> ReplicationConnection::IdentifySystem() {
 }
 
 Result<CreatedSlot> ReplicationConnection::CreateLogicalSlot(const std::string& slot_name,
-                                                             SnapshotAction action) {
+                                                             SnapshotAction action,
+                                                             bool temporary) {
   SY_RETURN_IF_ERROR(ValidateSlotName(slot_name));
   bool export_snapshot = action == SnapshotAction::kExport;
-  std::string command = "CREATE_REPLICATION_SLOT " + slot_name + " LOGICAL pgoutput ";
+  std::string command = "CREATE_REPLICATION_SLOT " + slot_name +
+                        (temporary ? " TEMPORARY" : "") + " LOGICAL pgoutput ";
   if (server_version() >= 150000) {
     command += export_snapshot ? "(SNAPSHOT 'export')" : "(SNAPSHOT 'nothing')";
   } else {

@@ -114,7 +114,10 @@ class ReplicationConnection {
   // CREATE_REPLICATION_SLOT name LOGICAL pgoutput (SNAPSHOT ...). Slot names are 1-63 of
   // [a-z0-9_] (PostgreSQL's rule); others -> kInvalidArgument. Waits for transactions running
   // at that moment to finish. An existing slot of that name -> kDatabaseError (42710).
-  Result<CreatedSlot> CreateLogicalSlot(const std::string& slot_name, SnapshotAction action);
+  // A `temporary` slot is dropped by the server when this connection ends (used only for its
+  // exported snapshot and consistent point, e.g. to reload tables during CDC).
+  Result<CreatedSlot> CreateLogicalSlot(const std::string& slot_name, SnapshotAction action,
+                                        bool temporary = false);
 
   // DROP_REPLICATION_SLOT name [WAIT]. Without `wait` an active slot is an error; a missing
   // slot -> kNotFound.

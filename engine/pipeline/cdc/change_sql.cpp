@@ -1,0 +1,237 @@
+#include "engine/pipeline/cdc/change_sql.h"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "engine/catalog/identifier.h"
+#include "engine/logging/redact.h"
+
+namespace switchyard::pipeline::cdc {
+namespace {
+
+using catalog::Engine;
+
+constexpr size_t kMaxStatementInMessage = 64 * 1024;
+
+bool IsMySqlBinaryType(std::string type) {
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return type.rfind("binary", 0) == 0 || type.rfind("varbinary", 0) == 0 ||
+         type.find("blob") != std::string::npos;
+}
+
+std::string HexLiteral(std::string_view bytes) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out = "X'";
+  out.reserve(bytes.size() * 2 + 3);
+  for (unsigned char c : bytes) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+std::string ReplaceFieldVariable(const std::string& expr, const std::string& value) {
+  std::string out;
+  for (size_t i = 0; i < expr.size();) {
+    if (expr.compare(i, 2, "@v") == 0) {
+      out += value;
+      i += 2;
+    } else {
+      out.push_back(expr[i++]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* ChangeOpName(ChangeOp op) {
+  switch (op) {
+    case ChangeOp::kInsert:
+      return "insert";
+    case ChangeOp::kUpdate:
+      return "update";
+    case ChangeOp::kDelete:
+      return "delete";
+    case ChangeOp::kTruncate:
+      return "truncate";
+  }
+  return "change";
+}
+
+std::string ClipForMessage(const std::string& s) {
+  if (s.size() <= kMaxStatementInMessage) return s;
+  return s.substr(0, kMaxStatementInMessage) + "... (" + std::to_string(s.size()) + " bytes)";
+}
+
+void SqlText::Add(std::string_view text) {
+  run_ += text;
+  if (redacting_) shown_ += text;
+}
+
+void SqlText::Add(const SqlText& other) {
+  run_ += other.run();
+  if (redacting_) shown_ += other.shown();
+}
+
+void SqlText::AddValue(std::string_view value, bool secret) {
+  run_ += value;
+  if (redacting_) shown_ += secret ? kRedactedValue : value;
+}
+
+ChangeSqlBuilder::ChangeSqlBuilder(const endpoints::SqlSession& session, const TablePlan& plan)
+    : session_(session), t_(plan.target), e_(session.engine()) {
+  for (const catalog::ColumnPlan& c : t_.columns) {
+    const bool secret =
+        logging::LooksLikeSecretKey(c.target_name) || logging::LooksLikeSecretKey(c.source_name);
+    secret_.push_back(secret);
+    redacting_ = redacting_ || secret;
+  }
+}
+
+std::string ChangeSqlBuilder::Table() const {
+  return catalog::QuoteQualified(e_, t_.schema, t_.name);
+}
+
+std::string ChangeSqlBuilder::Column(size_t i) const {
+  return catalog::QuoteIdentifier(e_, t_.columns[i].target_name);
+}
+
+std::vector<std::string> ChangeSqlBuilder::SecretValues(const RowChange& ch) const {
+  std::vector<std::string> out;
+  for (const auto* image : {&ch.before, &ch.after}) {
+    for (size_t i = 0; i < image->size() && i < secret_.size(); ++i) {
+      if (secret_[i] && (*image)[i].kind == ChangeValue::kValue) out.push_back((*image)[i].bytes);
+    }
+  }
+  return out;
+}
+
+Status ChangeSqlBuilder::Render(size_t i, const ChangeValue& v, std::string* sql,
+                                bool* is_null) const {
+  const catalog::ColumnPlan& c = t_.columns[i];
+  *is_null = v.kind == ChangeValue::kNull;
+  if (v.kind == ChangeValue::kUnchanged) {
+    return Status::InvalidArgument("column " + c.target_name +
+                                   " is an unchanged (TOAST) value where a value is required");
+  }
+  if (*is_null) {
+    *sql = "NULL";
+    return Status::Ok();
+  }
+  std::string value = v.bytes;
+  if (c.transform != catalog::ValueTransform::kNone) {
+    std::string out;
+    bool to_null = false;
+    Status st = catalog::ApplyValueTransform(c.transform, v.bytes, &out, &to_null);
+    if (!st.ok()) {
+      const std::string shown =
+          secret_[i] ? std::string(kRedactedValue) : ClipForMessage(session_.QuoteLiteral(v.bytes));
+      return Status(st.code(), "column " + c.target_name + " value " + shown + ": " + st.message());
+    }
+    if (to_null) {
+      *is_null = true;
+      *sql = "NULL";
+      return Status::Ok();
+    }
+    value = std::move(out);
+  }
+  std::string literal = e_ == Engine::kMySql && IsMySqlBinaryType(c.target_type)
+                            ? HexLiteral(value)
+                            : session_.QuoteLiteral(value);
+  *sql = e_ == Engine::kMySql && !c.load_expr.empty() ? ReplaceFieldVariable(c.load_expr, literal)
+                                                      : std::move(literal);
+  return Status::Ok();
+}
+
+Status ChangeSqlBuilder::CheckImageSize(const std::vector<ChangeValue>& image) const {
+  if (image.size() == t_.columns.size()) return Status::Ok();
+  return Status::InvalidArgument("row image has " + std::to_string(image.size()) + " values for " +
+                                 std::to_string(t_.columns.size()) + " columns");
+}
+
+Status ChangeSqlBuilder::Insert(const std::vector<ChangeValue>& after, SqlText* out) const {
+  SY_RETURN_IF_ERROR(CheckImageSize(after));
+  std::string cols;
+  SqlText vals = NewText();
+  for (size_t i = 0; i < after.size(); ++i) {
+    std::string v;
+    bool is_null = false;
+    SY_RETURN_IF_ERROR(Render(i, after[i], &v, &is_null));
+    if (i > 0) {
+      cols += ", ";
+      vals.Add(", ");
+    }
+    cols += Column(i);
+    vals.AddValue(v, secret_[i]);
+  }
+  out->Add("INSERT INTO " + Table() + " (" + cols + ") VALUES (");
+  out->Add(vals);
+  out->Add(")");
+  return Status::Ok();
+}
+
+Status ChangeSqlBuilder::SetList(const std::vector<ChangeValue>& after, SqlText* out,
+                                 bool* any_unchanged) const {
+  SY_RETURN_IF_ERROR(CheckImageSize(after));
+  *any_unchanged = false;
+  bool first = true;
+  for (size_t i = 0; i < after.size(); ++i) {
+    if (after[i].kind == ChangeValue::kUnchanged) {
+      *any_unchanged = true;
+      continue;
+    }
+    std::string v;
+    bool is_null = false;
+    SY_RETURN_IF_ERROR(Render(i, after[i], &v, &is_null));
+    if (!first) out->Add(", ");
+    first = false;
+    out->Add(Column(i) + " = ");
+    out->AddValue(v, secret_[i]);
+  }
+  return Status::Ok();
+}
+
+Status ChangeSqlBuilder::Where(const RowChange& ch, SqlText* out) const {
+  const size_t n = t_.columns.size();
+  std::vector<size_t> cols;
+  const std::vector<ChangeValue>* image = &ch.before;
+  if (!t_.primary_key.empty()) {
+    for (const std::string& k : t_.primary_key) {
+      size_t i = 0;
+      while (i < n && t_.columns[i].target_name != k) ++i;
+      if (i == n) return Status::Internal("primary key column " + k + " is not in the plan");
+      cols.push_back(i);
+    }
+    if (ch.before.empty()) image = &ch.after;
+  } else {
+    if (ch.before.size() != n) {
+      return Status::InvalidArgument(
+          "table without a primary key needs the full old row (REPLICA IDENTITY FULL / "
+          "binlog_row_image=FULL) for update and delete");
+    }
+    for (size_t i = 0; i < n; ++i) cols.push_back(i);
+  }
+  SY_RETURN_IF_ERROR(CheckImageSize(*image));
+  bool first = true;
+  for (size_t i : cols) {
+    if (!first) out->Add(" AND ");
+    first = false;
+    std::string v;
+    bool is_null = false;
+    Status st = Render(i, (*image)[i], &v, &is_null);
+    if (!st.ok()) return st.WithContext("key");
+    if (is_null) {
+      out->Add(Column(i) + " IS NULL");
+    } else {
+      out->Add(Column(i) + " = ");
+      out->AddValue(v, secret_[i]);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace switchyard::pipeline::cdc

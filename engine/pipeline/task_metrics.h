@@ -1,0 +1,75 @@
+// TaskMetrics: the engine's live counters and the thread that publishes them as DMS metrics
+// (engine/control/engine_snapshot.h names) into the state store once a second, where
+// `switchyard status` and the console read them.
+//
+// The apply loop only bumps atomics (OnRead/OnCaughtUp/OnApplied): publishing never waits
+// behind apply, and a target that hangs in one statement still shows CDCLatencyTarget growing.
+// Definitions (DESIGN.md):
+//   CDCLatencySource: now - commit time of the newest change read; 0 once the stream reports
+//     it has read everything (heartbeat / keepalive with nothing pending).
+//   CDCLatencyTarget: now - commit time of the oldest change read but not yet committed on the
+//     target; with nothing pending, the largest commit-to-apply delay of the last second.
+// FullLoadThroughputRowsTarget comes from the tables' FullLoadRows in the store. Besides, it
+// samples the state directory's free space, the process's CPU and RSS, and (via a
+// callback, every 10 s) the source log retained behind the checkpoint.
+//
+// Threads: On* from the apply thread; Start/Stop from the owner. History older than an hour
+// is pruned.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "engine/state/state_store.h"
+
+namespace switchyard::pipeline {
+
+class TaskMetrics {
+ public:
+  TaskMetrics(state::StateStore& store, std::string state_dir);
+  ~TaskMetrics();
+
+  // Source log retained for the task (bytes), or nullopt when unknown; called on the publisher
+  // thread about every 10 s, so it may query the source.
+  void SetRetainedLogProbe(std::function<std::optional<double>()> probe);
+  void Start();
+  void Stop();
+
+  // A source transaction was read (not yet applied).
+  void OnRead(std::chrono::system_clock::time_point commit_time, int64_t rows, int64_t bytes);
+  // The stream has nothing more right now.
+  void OnCaughtUp();
+  // The transaction read last is committed on the target (or was skipped).
+  void OnApplied(std::chrono::system_clock::time_point commit_time, int64_t rows, int64_t bytes);
+
+ private:
+  void Publish();
+
+  state::StateStore& store_;
+  const std::string state_dir_;
+  std::function<std::optional<double>()> retained_probe_;
+  std::jthread thread_;
+
+  static int64_t Micros(std::chrono::system_clock::time_point t);
+  std::atomic<int64_t> read_rows_{0}, read_bytes_{0}, applied_rows_{0}, applied_bytes_{0};
+  std::atomic<int64_t> pending_commit_us_{0};     // oldest read-not-applied commit time; 0 none
+  std::atomic<int64_t> newest_read_commit_us_{0}; // since the last publish; 0 none
+  std::atomic<int64_t> max_apply_delay_us_{0};    // since the last publish
+  std::atomic<bool> caught_up_{false};
+  std::atomic<bool> cdc_started_{false};
+
+  // Publisher-thread state.
+  int64_t last_read_rows_ = 0, last_read_bytes_ = 0, last_applied_rows_ = 0,
+          last_applied_bytes_ = 0, last_full_load_rows_ = -1;
+  double last_source_latency_ = 0;
+  std::chrono::steady_clock::time_point last_publish_;
+  std::optional<double> retained_bytes_;
+  int ticks_ = 0;
+  double last_cpu_seconds_ = -1;
+};
+
+}  // namespace switchyard::pipeline
