@@ -3,6 +3,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "engine/catalog/identifier.h"
 #include "engine/logging/log.h"
@@ -13,6 +14,7 @@
 #include "engine/pipeline/cdc/pg_change_stream.h"
 #include "engine/pipeline/cdc/pg_slot.h"
 #include "engine/pipeline/cdc/position.h"
+#include "engine/pipeline/retry_policy.h"
 
 namespace switchyard::pipeline {
 namespace {
@@ -251,12 +253,71 @@ void CountChanges(const cdc::SourceTransaction& txn, bool skipped,
   }
 }
 
+// Why a session ended: OK on a requested stop; `opened` tells whether the session got as far
+// as streaming (errors before that, on a reconnect, are retried like lost connections: a
+// walsender that has not noticed the old connection's end still holds the slot).
+struct SessionEnd {
+  Status status;
+  bool opened = false;
+  bool applied = false;  // committed at least one transaction
+};
+
+SessionEnd RunSession(const config::TaskConfig& task, const std::vector<TablePlan>& plans,
+                      CdcOptions& options, state::StateStore& store, std::stop_token stop,
+                      bool first);
+
 }  // namespace
 
 Status RunCdc(const config::TaskConfig& task, const std::vector<TablePlan>& plans,
               CdcOptions options, state::StateStore& store, std::stop_token stop) {
   options.loaded_at.resize(plans.size());
   options.active.resize(plans.size(), true);
+  // A lost source or target connection (server restart, network cut) is not the task's end:
+  // everything restarts from the target's checkpoint after DMS's RecoverableError* backoff,
+  // which exactly-once apply makes safe.
+  const RetryPolicy policy(task.settings.error_behavior);
+  int attempt = 0;
+  for (bool first = true;; first = false) {
+    SessionEnd end = RunSession(task, plans, options, store, stop, first);
+    if (end.status.ok() || stop.stop_requested()) return end.status;
+    const bool retryable = end.status.code() == StatusCode::kConnectionError ||
+                           (!first && !end.opened);
+    if (!retryable) return end.status;
+    if (end.applied) attempt = 0;  // progress since the last failure: a fresh series
+    auto delay = policy.DelayBefore(++attempt);
+    if (!delay) {
+      return end.status.WithContext("change capture gave up after " + std::to_string(attempt - 1) +
+                                    " reconnect attempt(s) (ErrorBehavior.RecoverableError*)");
+    }
+    SY_LOG(kWarning, Component::kCommunication,
+           "change capture: " << end.status.message() << "; reconnecting in " << delay->count()
+                              << " s (attempt " << attempt << ")");
+    (void)store.SetTaskStatus(state::TaskStatus::kRunning, state::StopReason::kNone);
+    const auto until = std::chrono::steady_clock::now() + *delay;
+    while (!stop.stop_requested() && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (stop.stop_requested()) return Status::Ok();
+  }
+}
+
+namespace {
+
+Status RunSessionBody(const config::TaskConfig& task, const std::vector<TablePlan>& plans,
+                      CdcOptions& options, state::StateStore& store, std::stop_token stop,
+                      bool first, SessionEnd* end);
+
+SessionEnd RunSession(const config::TaskConfig& task, const std::vector<TablePlan>& plans,
+                      CdcOptions& options, state::StateStore& store, std::stop_token stop,
+                      bool first) {
+  SessionEnd end;
+  end.status = RunSessionBody(task, plans, options, store, stop, first, &end);
+  return end;
+}
+
+Status RunSessionBody(const config::TaskConfig& task, const std::vector<TablePlan>& plans,
+                      CdcOptions& options, state::StateStore& store, std::stop_token stop,
+                      bool first, SessionEnd* end) {
   SY_ASSIGN_OR_RETURN(auto target, endpoints::Connect(task.target.ToConnectionParams()));
   // Target tables must exist for CDC-only tasks; create the missing ones (as DO_NOTHING does).
   for (const auto& p : plans) {
@@ -279,14 +340,22 @@ Status RunCdc(const config::TaskConfig& task, const std::vector<TablePlan>& plan
            "resuming change capture after " << checkpoint->position.text);
   }
   SY_ASSIGN_OR_RETURN(auto source, OpenSource(task, plans, checkpoint, options.loaded_at));
-  HandoffFilter filter(options.loaded_at, options.active);
   size_t active_tables = 0;
   for (size_t i = 0; i < plans.size(); ++i) {
+    const auto& p = plans[i];
+    if (!first) {
+      // Tables an ErrorBehavior policy suspended in an earlier session stay suspended.
+      auto rec = store.GetTable(p.source.schema, p.source.name);
+      if (rec.ok() && rec->table_state == state::TableState::kTableError) options.active[i] = false;
+    }
     if (!options.active[i]) continue;
     ++active_tables;
-    (void)store.SetTableState(plans[i].source.schema, plans[i].source.name,
-                              state::TableState::kTableCompleted);
+    if (first) {
+      (void)store.SetTableState(p.source.schema, p.source.name, state::TableState::kTableCompleted);
+    }
   }
+  HandoffFilter filter(options.loaded_at, options.active);
+  end->opened = true;
   SY_LOG(kInfo, Component::kSourceCapture,
          "change capture running for " << active_tables << " of " << plans.size()
                                        << " table(s)");
@@ -306,6 +375,7 @@ Status RunCdc(const config::TaskConfig& task, const std::vector<TablePlan>& plan
       if (command->kind == control::Command::Kind::kSuspendTable && table) {
         applier.Suspend(*table);
         filter.SetActive(*table, false);
+        options.active[*table] = false;
         (void)store.SetTableState(command->schema, command->table, state::TableState::kTableError,
                                   "suspended by the operator: changes are not applied; reload "
                                   "the table to bring it back");
@@ -333,6 +403,7 @@ Status RunCdc(const config::TaskConfig& task, const std::vector<TablePlan>& plan
                                  txn->commit_position.text +
                                  " (nothing after the last checkpoint was lost; fix and resume)");
     }
+    end->applied = true;
     SY_RETURN_IF_ERROR(source->Confirm(txn->commit_position));
     if (metrics != nullptr) metrics->OnApplied(txn->commit_time, rows, bytes);
     CountChanges(*txn, applier.last_skipped(), plans, store);
@@ -340,4 +411,5 @@ Status RunCdc(const config::TaskConfig& task, const std::vector<TablePlan>& plan
   return Status::Ok();
 }
 
+}  // namespace
 }  // namespace switchyard::pipeline

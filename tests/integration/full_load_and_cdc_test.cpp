@@ -270,6 +270,97 @@ TEST_P(FullLoadAndCdc, ResumesEqualAfterKillsDuringTheLoadAndDuringCdc) {
   }
 }
 
+// Ends the engine's sessions from the server side, as a network cut or a restart would: the
+// replication/binlog connection on the source and every session on the target database.
+void CutConnections(const endpoints::ConnectionParams& source, const std::string& slot,
+                    const endpoints::ConnectionParams& target) {
+  if (source.engine == Engine::kPostgres) {
+    (void)QueryValue(source, "SELECT count(pg_terminate_backend(active_pid)) FROM "
+                             "pg_replication_slots WHERE slot_name = '" + slot + "'");
+  } else {
+    auto s = endpoints::Connect(source);
+    ASSERT_TRUE(s.ok());
+    auto rows = (*s)->Query(
+        "SELECT id FROM information_schema.processlist WHERE command LIKE 'Binlog Dump%'");
+    ASSERT_TRUE(rows.ok());
+    for (const auto& r : *rows) (void)(*s)->Execute("KILL " + *r[0]);
+  }
+  if (target.engine == Engine::kPostgres) {
+    (void)QueryValue(target, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                             "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  } else {
+    auto s = endpoints::Connect(target);
+    ASSERT_TRUE(s.ok());
+    auto rows = (*s)->Query("SELECT id FROM information_schema.processlist WHERE db = DATABASE() "
+                            "AND id <> CONNECTION_ID()");
+    ASSERT_TRUE(rows.ok());
+    for (const auto& r : *rows) (void)(*s)->Execute("KILL " + *r[0]);
+  }
+}
+
+TEST_P(FullLoadAndCdc, ReconnectsByItselfAfterLostConnectionsAndEndsEqual) {
+  task_["ReplicationTaskSettings"]["ErrorBehavior"] = {{"RecoverableErrorInterval", 1}};
+  const std::string work = MakeTempDir("sy-" + id_ + "-cut");
+  Writer writer(source_, 300000);
+  BackgroundRun run(task_, work);
+  ASSERT_TRUE(WaitUntil(
+      [&] { return run.Output().find("change capture running") != std::string::npos; },
+      std::chrono::seconds(120)))
+      << run.Output();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  CutConnections(source_, pipeline::cdc::ReplicationObjectName(id_), target_);
+  ASSERT_TRUE(WaitUntil([&] { return run.Output().find("reconnecting in") != std::string::npos; },
+                        std::chrono::seconds(60)))
+      << run.Output();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  writer.Stop();
+  ASSERT_EQ(writer.error(), "");
+  EXPECT_TRUE(WaitEqual()) << Differences() << run.Output();
+  run.Signal(SIGTERM);
+  EXPECT_EQ(run.Wait(), 0) << run.Output();
+}
+
+TEST_P(FullLoadAndCdc, RecordsAnApplyConflictAndGoesOn) {
+  const std::string work = MakeTempDir("sy-" + id_ + "-conflict");
+  BackgroundRun run(task_, work);
+  ASSERT_TRUE(WaitUntil(
+      [&] { return run.Output().find("change capture running") != std::string::npos; },
+      std::chrono::seconds(120)))
+      << run.Output();
+  const auto target_accounts = catalog::QuoteQualified(GetParam().target, target_schema_, "accounts");
+  // The row is gone on the target, then updated on the source: ApplyErrorUpdatePolicy
+  // (LOG_ERROR by default) records it and the task goes on with the next change.
+  ExecOrDie(target_, "DELETE FROM " + target_accounts + " WHERE id = 10");
+  ExecOrDie(source_, "UPDATE accounts SET note = 'conflict' WHERE id = 10");
+  ExecOrDie(source_, "INSERT INTO accounts VALUES (999999, 1.00, 'after the conflict')");
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        return QueryValue(target_, "SELECT note FROM " + target_accounts + " WHERE id = 999999") ==
+               "after the conflict";
+      },
+      std::chrono::seconds(60)))
+      << run.Output();
+  RunResult status = RunSwitchyardCommand("status '" + work + "/task.json' --json --errors 5 " +
+                                          "--state-dir '" + run.state_dir() + "'");
+  auto json = nlohmann::json::parse(status.output, nullptr, false);
+  ASSERT_FALSE(json.is_discarded()) << status.output;
+  ASSERT_EQ(json["ApplyExceptions"].size(), 1u) << status.output;
+  const auto& e = json["ApplyExceptions"][0];
+  EXPECT_EQ(e["Operation"], "UPDATE");
+  EXPECT_EQ(e["Action"], "LOG_ERROR");
+  EXPECT_NE(e["Statement"].get<std::string>().find("conflict"), std::string::npos) << e.dump();
+  EXPECT_EQ(json["Metrics"]["ApplyExceptions"]["Value"], 1) << status.output;
+  // Recorded on the target as well, beside the checkpoint.
+  const std::string control = GetParam().target == Engine::kPostgres
+                                  ? "switchyard.switchyard_apply_exceptions"
+                                  : "`switchyard`.`switchyard_apply_exceptions`";
+  EXPECT_EQ(QueryValue(target_, "SELECT count(*) FROM " + control + " WHERE task_name = '" + id_ +
+                                    "'"),
+            "1");
+  run.Signal(SIGTERM);
+  EXPECT_EQ(run.Wait(), 0) << run.Output();
+}
+
 INSTANTIATE_TEST_SUITE_P(Directions, FullLoadAndCdc,
                          ::testing::Values(Case{Engine::kPostgres, Engine::kPostgres, "pg_pg"},
                                            Case{Engine::kMySql, Engine::kPostgres, "my_pg"},
