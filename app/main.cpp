@@ -1,4 +1,6 @@
 // switchyard: the command-line entry point. Dispatches to the subcommands in commands.h.
+#include <unistd.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -20,6 +22,13 @@ int main(int argc, char** argv) {
   if (command == "run") return switchyard::app::RunCommand(args);
   if (command == "status") return switchyard::app::StatusCommand(args);
   if (command == "stop") return switchyard::app::StopCommand(args);
+  if (command == "console") return switchyard::app::ConsoleCommand(args);
+  // `switchyard TASK.json`: the console on a terminal, the headless engine otherwise.
+  if (command.size() > 5 && command.compare(command.size() - 5, 5, ".json") == 0) {
+    args.insert(args.begin(), command);
+    return isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) ? switchyard::app::ConsoleCommand(args)
+                                                         : switchyard::app::RunCommand(args);
+  }
   std::cerr << "switchyard: unknown command \"" << command << "\" (see switchyard --help)\n";
   return 2;
 }

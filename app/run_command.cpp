@@ -12,6 +12,7 @@
 #include "app/commands.h"
 #include "app/engine_lock.h"
 #include "engine/config/task_config.h"
+#include "engine/control/control_socket.h"
 #include "engine/logging/log.h"
 #include "engine/logging/logger.h"
 #include "engine/pipeline/task_runner.h"
@@ -39,6 +40,14 @@ Exit codes: 0 every table completed, 1 failed or stopped early, 2 bad input.
 
 // Turns SIGINT/SIGTERM into a graceful stop on a dedicated thread: the handler context does
 // nothing but deliver the signal to sigwait. A second signal exits at once.
+void BlockStopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
 class SignalWatcher {
  public:
   explicit SignalWatcher(pipeline::TaskRunner& runner) {
@@ -71,6 +80,9 @@ class SignalWatcher {
 }  // namespace
 
 int RunCommand(const std::vector<std::string>& args) {
+  // Before any thread starts (logger, control socket, engine): every thread inherits the mask,
+  // so SIGINT/SIGTERM reach only SignalWatcher's sigtimedwait, never a default handler.
+  BlockStopSignals();
   auto parsed = ParseArgs(args, {"--start-type", "--state-dir", "--status-interval"}, {});
   if (!parsed.ok()) {
     std::cerr << "switchyard run: " << parsed.status().message() << "\n";
@@ -137,11 +149,26 @@ int RunCommand(const std::vector<std::string>& args) {
         std::cout << line << std::endl;
       },
       interval);
+  // `switchyard console --attach` sends its commands through <state-dir>/control.sock. Without
+  // the socket the engine still runs; only remote commands are unavailable.
+  auto control_socket =
+      control::ControlSocketServer::Start(state_dir, [&runner](const control::Command& command) {
+        // A stop must work even where the engine does not poll its queue (the full load).
+        if (command.kind == control::Command::Kind::kStopTask) runner.RequestStop();
+        runner.commands().Push(command);
+        return Status::Ok();
+      });
+  if (!control_socket.ok()) {
+    SY_LOG(kWarning, Component::kTaskManager,
+           "no control socket, console --attach cannot send commands: "
+               << control_socket.status().message());
+  }
   pipeline::RunOutcome outcome;
   {
     SignalWatcher watcher(runner);
     outcome = runner.Run();
   }
+  if (control_socket.ok()) control_socket->reset();
   logging::InstallLogger(nullptr);
   if (!outcome.status.ok()) std::cerr << "switchyard: " << outcome.status.message() << "\n";
   return outcome.exit_code;

@@ -37,14 +37,46 @@ inline constexpr const char* kCdcChangesDiskSource = "CDCChangesDiskSource";
 inline constexpr const char* kCdcChangesDiskTarget = "CDCChangesDiskTarget";
 inline constexpr const char* kCdcThroughputRowsSource = "CDCThroughputRowsSource";  // rows/s
 inline constexpr const char* kCdcThroughputRowsTarget = "CDCThroughputRowsTarget";  // rows/s
-inline constexpr const char* kCdcThroughputBandwidthSource = "CDCThroughputBandwidthSource";  // KB/s
-inline constexpr const char* kCdcThroughputBandwidthTarget = "CDCThroughputBandwidthTarget";  // KB/s
-inline constexpr const char* kFullLoadThroughputRowsTarget = "FullLoadThroughputRowsTarget";  // rows/s
-inline constexpr const char* kRetainedSourceLogBytes = "RetainedSourceLogBytes";  // WAL/binlog behind checkpoint
+inline constexpr const char* kCdcThroughputBandwidthSource =
+    "CDCThroughputBandwidthSource";  // KB/s
+inline constexpr const char* kCdcThroughputBandwidthTarget =
+    "CDCThroughputBandwidthTarget";  // KB/s
+inline constexpr const char* kFullLoadThroughputRowsTarget =
+    "FullLoadThroughputRowsTarget";  // rows/s
+inline constexpr const char* kRetainedSourceLogBytes =
+    "RetainedSourceLogBytes";  // WAL/binlog behind checkpoint
 inline constexpr const char* kStateDirFreeBytes = "StateDirFreeBytes";
 inline constexpr const char* kEngineCpuPercent = "EngineCpuPercent";
 inline constexpr const char* kEngineRssBytes = "EngineRssBytes";
 inline constexpr const char* kApplyExceptions = "ApplyExceptions";  // total recorded
+// Every name above, for readers that collect the latest value of each.
+inline constexpr const char* kAll[] = {
+    kCdcLatencySource,
+    kCdcLatencyTarget,
+    kCdcIncomingChanges,
+    kCdcChangesMemorySource,
+    kCdcChangesMemoryTarget,
+    kCdcChangesDiskSource,
+    kCdcChangesDiskTarget,
+    kCdcThroughputRowsSource,
+    kCdcThroughputRowsTarget,
+    kCdcThroughputBandwidthSource,
+    kCdcThroughputBandwidthTarget,
+    kFullLoadThroughputRowsTarget,
+    kRetainedSourceLogBytes,
+    kStateDirFreeBytes,
+    kEngineCpuPercent,
+    kEngineRssBytes,
+    kApplyExceptions,
+};
+// The metrics whose recent history a snapshot carries (the overview graphs them).
+inline constexpr const char* kGraphed[] = {
+    kCdcLatencySource,
+    kCdcLatencyTarget,
+    kCdcIncomingChanges,
+    kCdcThroughputRowsTarget,
+    kFullLoadThroughputRowsTarget,
+};
 }  // namespace metric
 
 struct EngineSnapshot {

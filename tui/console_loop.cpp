@@ -1,0 +1,66 @@
+#include "tui/console_loop.h"
+
+#include "tui/curses_include.h"
+#include "tui/curses_keys.h"
+
+namespace switchyard::tui {
+
+void RunConsoleLoop(Terminal& terminal, ConsoleApp& app, control::SnapshotSource& source,
+                    const std::function<bool()>& engine_running) {
+  CursesWindow* win = terminal.window();
+  app.InstallPalette();
+  app.SetScreenSize(getmaxx(win), getmaxy(win));
+  uint64_t generation = 0;
+  bool running = engine_running ? engine_running() : false;
+  app.SetEngineRunning(running);
+  bool dirty = true;
+  while (true) {
+    const auto now = std::chrono::system_clock::now();
+    if (Terminal::TakeQuitSignal()) {
+      app.RequestQuit(now);
+      dirty = true;
+    }
+    if (engine_running) {
+      const bool still = engine_running();
+      if (still != running) {
+        running = still;
+        app.SetEngineRunning(running, now);
+        dirty = true;
+      }
+    }
+    if (app.quit() || (app.quit_after_stop() && !running)) return;
+    if (const uint64_t latest = source.generation(); latest != generation) {
+      generation = latest;
+      dirty |= app.OnSnapshot(source.Latest());
+    }
+    dirty |= app.OnTick(now);
+    if (dirty) {
+      if (app.TakeRedrawRequest()) clearok(curscr, TRUE);
+      werase(win);
+      app.Render(win, now);
+      wnoutrefresh(win);
+      doupdate();
+      dirty = false;
+    }
+    wint_t ch = 0;
+    const int rc = wget_wch(win, &ch);  // waits at most the 250 ms timeout
+    if (rc == ERR) continue;
+    if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
+      app.SetScreenSize(getmaxx(win), getmaxy(win));
+      dirty = true;
+      continue;
+    }
+    if (rc == KEY_CODE_YES && ch == KEY_MOUSE) {
+      MEVENT event{};
+      if (getmouse(&event) == OK && (event.bstate & BUTTON1_PRESSED) != 0) {
+        dirty |= app.OnClick(event.x, event.y, std::chrono::system_clock::now());
+      }
+      continue;
+    }
+    if (const auto key = KeyFromCurses(rc, static_cast<uint32_t>(ch))) {
+      dirty |= app.OnKey(*key, std::chrono::system_clock::now());
+    }
+  }
+}
+
+}  // namespace switchyard::tui
