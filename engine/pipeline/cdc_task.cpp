@@ -253,6 +253,39 @@ void CountChanges(const cdc::SourceTransaction& txn, bool skipped,
   }
 }
 
+// On an idle PostgreSQL source (idle for the published tables, that is: other databases may
+// write plenty) nothing reaches the slot, so its confirmed position and the WAL it holds would
+// stay put. Every 10 s of idleness a transactional logical message is written on the source;
+// it comes back through the stream as an empty transaction, whose checkpoint and confirm move
+// the slot forward.
+class Heartbeat {
+ public:
+  explicit Heartbeat(const config::TaskConfig& task) : task_(task) {}
+  void MaybeBeat() {
+    if (task_.source.engine != Engine::kPostgres) return;  // the binlog has its own heartbeat
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < kInterval) return;
+    last_ = now;
+    if (!session_) {
+      auto s = endpoints::Connect(task_.source.ToConnectionParams());
+      if (!s.ok()) return;
+      session_ = std::move(*s);
+    }
+    Status st = session_->Execute("SELECT pg_logical_emit_message(true, 'switchyard_heartbeat', " +
+                                  session_->QuoteLiteral(task_.identifier) + ")");
+    if (!st.ok()) {
+      SY_LOG(kDebug, Component::kSourceCapture, "heartbeat: " << st.message());
+      session_.reset();
+    }
+  }
+
+ private:
+  static constexpr std::chrono::seconds kInterval{10};
+  const config::TaskConfig& task_;
+  std::unique_ptr<endpoints::SqlSession> session_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 // Why a session ended: OK on a requested stop; `opened` tells whether the session got as far
 // as streaming (errors before that, on a reconnect, are retried like lost connections: a
 // walsender that has not noticed the old connection's end still holds the slot).
@@ -361,6 +394,7 @@ Status RunSessionBody(const config::TaskConfig& task, const std::vector<TablePla
                                        << " table(s)");
 
   TaskMetrics* metrics = options.metrics;
+  Heartbeat heartbeat(task);
   while (!stop.stop_requested()) {
     while (options.commands != nullptr) {
       auto command = options.commands->TryPop();
@@ -391,6 +425,7 @@ Status RunSessionBody(const config::TaskConfig& task, const std::vector<TablePla
     SY_ASSIGN_OR_RETURN(auto txn, source->Next());
     if (!txn) {
       if (metrics != nullptr) metrics->OnCaughtUp();
+      heartbeat.MaybeBeat();
       continue;
     }
     const int64_t rows = static_cast<int64_t>(txn->changes.size());

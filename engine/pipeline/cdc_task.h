@@ -12,8 +12,10 @@
 // one target transaction, confirm it to the source (PostgreSQL slot flush), until a stop is
 // requested.
 //
-// Not yet: DDL, apply exceptions per ErrorBehavior (an apply error stops the task, nothing is
-// lost: resume continues from the checkpoint), batching, spill, reconnects.
+// A lost source or target connection restarts the session from the checkpoint after the
+// RecoverableError* backoff; apply errors go through ErrorBehavior (applier.h); an idle
+// PostgreSQL source gets a heartbeat message every 10 s so the slot keeps advancing.
+// Not yet: DDL, batching, spill.
 #pragma once
 
 #include <stop_token>

@@ -105,6 +105,35 @@ TEST_P(CdcTask, KeepsTheTargetEqualAcrossAStopAndResumesFromTheCheckpoint) {
   EXPECT_EQ(items.deletes, 2);
 }
 
+// An idle source (no writes to the captured tables, plenty elsewhere) must not pin WAL: the
+// heartbeat message moves the slot's confirmed position past the WAL written meanwhile.
+TEST(CdcTaskHeartbeat, SlotAdvancesWhileTheCapturedTablesAreIdle) {
+  const std::string id = "cdc-heartbeat";
+  const auto source = FreshDatabaseWithoutSlots("sy_cdc_heartbeat_src");
+  SlotGuard slot(source, pipeline::cdc::ReplicationObjectName(id));
+  ExecOrDie(source, kCreate);
+  ExecOrDie(source, "CREATE SCHEMA other; CREATE TABLE other.noise (id INT)");
+  const auto target = FreshPostgresDatabase("sy_cdc_heartbeat_dst");
+  const auto rules = nlohmann::json::array({IncludeSchemaRule("public")});
+  nlohmann::json task = FullLoadTask(id, source, target, rules);
+  task["MigrationType"] = "full-load-and-cdc";
+  BackgroundRun run(task, MakeTempDir("sy-" + id));
+  ASSERT_TRUE(WaitForCapture(run)) << run.Output();
+  ExecOrDie(source, "INSERT INTO other.noise SELECT generate_series(1, 10000)");
+  const std::string written = QueryValue(source, "SELECT pg_current_wal_lsn()::text");
+  const std::string slot_name = pipeline::cdc::ReplicationObjectName(id);
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        return QueryValue(source, "SELECT confirmed_flush_lsn >= '" + written +
+                                      "'::pg_lsn FROM pg_replication_slots WHERE slot_name = '" +
+                                      slot_name + "'") == "t";
+      },
+      std::chrono::seconds(40)))
+      << run.Output();
+  run.Signal(SIGTERM);
+  EXPECT_EQ(run.Wait(), 0) << run.Output();
+}
+
 INSTANTIATE_TEST_SUITE_P(Sources, CdcTask,
                          ::testing::Values(Case{Engine::kPostgres, "pg"},
                                            Case{Engine::kMySql, "my"}),

@@ -55,7 +55,9 @@ Result<std::unique_ptr<PgChangeStream>> PgChangeStream::Start(
   repl::StreamOptions options;
   options.publication_names = {publication};
   options.proto_version = 2;
-  options.messages = false;
+  // Logical messages arrive as empty transactions: the engine's heartbeat (cdc_task.cpp) uses
+  // them to move the slot forward while the published tables are idle.
+  options.messages = true;
   options.streaming = true;
   SY_RETURN_IF_ERROR(conn->StartReplication(slot, start, options));
   return std::unique_ptr<PgChangeStream>(new PgChangeStream(std::move(conn), plans, start));
