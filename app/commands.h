@@ -10,6 +10,7 @@ namespace switchyard::app {
 int RunCommand(const std::vector<std::string>& args);
 int StatusCommand(const std::vector<std::string>& args);
 int StopCommand(const std::vector<std::string>& args);
+int ReloadCommand(const std::vector<std::string>& args);
 int ConsoleCommand(const std::vector<std::string>& args);
 void PrintMainHelp();
 

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   if (command == "run") return switchyard::app::RunCommand(args);
   if (command == "status") return switchyard::app::StatusCommand(args);
   if (command == "stop") return switchyard::app::StopCommand(args);
+  if (command == "reload") return switchyard::app::ReloadCommand(args);
   if (command == "console") return switchyard::app::ConsoleCommand(args);
   // `switchyard TASK.json`: the console on a terminal, the headless engine otherwise.
   if (command.size() > 5 && command.compare(command.size() - 5, 5, ".json") == 0) {

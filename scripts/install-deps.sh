@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Switchyard needs to build, test and run its demo.
 # Idempotent: asks dpkg first and only calls apt-get for what is missing, so a second run
-# takes well under a second. Pass --bench to also install the benchmark peers.
+# takes well under a second. sysbench drives the demo's write load (scripts/demo.sh).
+# Pass --bench to also install the benchmark peers.
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
   libpq-dev libmariadb-dev nlohmann-json3-dev libsqlite3-dev libncurses-dev libgtest-dev
   postgresql-15 postgresql-client-15 mariadb-server mariadb-client
-  tmux procps iproute2
+  tmux procps iproute2 sysbench
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(pgloader sysbench)
+  packages+=(pgloader)
 fi
 
 missing=()

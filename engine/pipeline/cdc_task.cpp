@@ -14,6 +14,7 @@
 #include "engine/pipeline/cdc/pg_change_stream.h"
 #include "engine/pipeline/cdc/pg_slot.h"
 #include "engine/pipeline/cdc/position.h"
+#include "engine/pipeline/full_load.h"
 #include "engine/pipeline/retry_policy.h"
 
 namespace switchyard::pipeline {
@@ -128,6 +129,7 @@ class HandoffFilter {
   HandoffFilter(std::vector<std::string> loaded_at, std::vector<bool> active)
       : loaded_at_(std::move(loaded_at)), active_(std::move(active)) {}
   void SetActive(size_t table, bool active) { active_[table] = active; }
+  void SetLoadedAt(size_t table, std::string position) { loaded_at_[table] = std::move(position); }
 
   Status Filter(cdc::SourceTransaction* txn) {
     std::vector<bool> keep(active_);
@@ -199,6 +201,39 @@ std::optional<size_t> FindPlan(const std::vector<TablePlan>& plans, const contro
     if (plans[i].source.schema == c.schema && plans[i].source.name == c.table) return i;
   }
   return std::nullopt;
+}
+
+// Loads one table again under a snapshot whose source position is known (PostgreSQL: a
+// temporary slot's exported snapshot; MySQL: consistent snapshots at one binlog position) and
+// returns that position: the table's changes up to it are in the reloaded rows.
+Result<std::string> ReloadTable(const config::TaskConfig& task, const TablePlan& plan,
+                                const std::string& state_dir, state::StateStore& store,
+                                std::stop_token stop) {
+  SY_LOG(kInfo, Component::kTaskManager,
+         "reloading " << plan.SourceName() << "; change capture waits until it is loaded");
+  FullLoad::Handoff handoff;
+  std::optional<cdc::SnapshotSlot> slot;
+  if (task.source.engine == Engine::kPostgres) {
+    SY_ASSIGN_OR_RETURN(
+        auto created, cdc::CreateSnapshotSlot(
+                          task, cdc::ReplicationObjectName(task.identifier) + "_reload", true));
+    handoff.pg_snapshot_id = created.slot.snapshot_name;
+    handoff.position = created.slot.consistent_point.ToString();
+    slot = std::move(created);
+  }
+  FullLoad load(task, {plan}, store, state_dir, FullLoad::Mode::kReload);
+  load.SetHandoff(std::move(handoff));
+  FullLoadResult result = load.Run(stop);
+  SY_RETURN_IF_ERROR(result.fatal);
+  if (result.tables_completed != 1) {
+    return Status::DatabaseError("the reload of " + plan.SourceName() +
+                                 " did not complete (see the table's last error); its changes "
+                                 "are not applied until a reload succeeds");
+  }
+  SY_LOG(kInfo, Component::kTaskManager,
+         plan.SourceName() << " reloaded at " << load.handoff_position()
+                           << "; applying its changes from there");
+  return load.handoff_position();
 }
 
 // Retry (apply the recorded statement again, out of order: the operator's call) or resolve.
@@ -417,10 +452,30 @@ Status RunSessionBody(const config::TaskConfig& task, const std::vector<TablePla
                "table " << command->schema << "." << command->table << " suspended");
         continue;
       }
+      if ((command->kind == control::Command::Kind::kReloadTable ||
+           command->kind == control::Command::Kind::kResumeTable) &&
+          table) {
+        // Resuming a suspended table needs its rows again: the changes it missed are gone.
+        auto position = ReloadTable(task, plans[*table], options.state_dir, store, stop);
+        if (!position.ok()) {
+          if (position.status().code() == StatusCode::kConnectionError) return position.status();
+          SY_LOG(kError, Component::kTaskManager, position.status().ToString());
+          applier.Suspend(*table);
+          filter.SetActive(*table, false);
+          options.active[*table] = false;
+          continue;
+        }
+        options.loaded_at[*table] = *position;
+        options.active[*table] = true;
+        filter.SetLoadedAt(*table, *position);
+        filter.SetActive(*table, true);
+        applier.Resume(*table);
+        continue;
+      }
       SY_LOG(kWarning, Component::kTaskManager,
-             "command \"" << control::CommandKindName(command->kind)
-                          << "\" is not available while change capture runs yet"
-                          << (table || command->table.empty() ? "" : " (unknown table)"));
+             "command \"" << control::CommandKindName(command->kind) << "\" for "
+                          << command->schema << "." << command->table
+                          << ": no such table in this task");
     }
     SY_ASSIGN_OR_RETURN(auto txn, source->Next());
     if (!txn) {

@@ -15,6 +15,9 @@
 // A lost source or target connection restarts the session from the checkpoint after the
 // RecoverableError* backoff; apply errors go through ErrorBehavior (applier.h); an idle
 // PostgreSQL source gets a heartbeat message every 10 s so the slot keeps advancing.
+// A reload command (console, `switchyard reload`) loads one table again under a snapshot of
+// known position while the apply loop waits (the other tables' changes queue up on the source
+// meanwhile), then applies that table's changes after the snapshot: no gap, nothing twice.
 // Not yet: DDL, batching, spill.
 #pragma once
 
@@ -36,6 +39,8 @@ struct CdcOptions {
   std::vector<std::string> loaded_at;
   // Per plan: false when the table's changes are not applied (its full load failed).
   std::vector<bool> active;
+  // Where a table reloaded during CDC writes its deferred objects (FullLoad's state_dir).
+  std::string state_dir;
   TaskMetrics* metrics = nullptr;            // optional
   control::CommandQueue* commands = nullptr;  // optional
 };

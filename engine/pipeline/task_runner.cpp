@@ -169,22 +169,26 @@ Status TaskRunner::CopySourceSequences(const std::vector<config::MappedTable>& m
 RunOutcome TaskRunner::RunChangeCapture(state::StateStore& store,
                                         const std::vector<TablePlan>& plans, bool after_load) {
   CdcOptions options;
+  options.state_dir = state_dir_;
   options.metrics = metrics_.get();
   options.commands = &commands_;
   for (const auto& p : plans) {
     auto rec = store.GetTable(p.source.schema, p.source.name);
-    if (after_load) {
-      const bool loaded = rec.ok() && rec->table_state == state::TableState::kTableCompleted;
-      options.active.push_back(loaded);
-      auto at = store.GetSnapshotPosition(p.source.schema, p.source.name);
-      options.loaded_at.push_back(at.ok() ? *at : "");
-      if (!loaded) {
-        SY_LOG(kWarning, Component::kTaskManager,
-               p.SourceName() << " did not load: its changes are not applied (reload it)");
-      }
-      continue;
+    // Changes up to the position the table was (re)loaded at are in its rows already.
+    auto at = store.GetSnapshotPosition(p.source.schema, p.source.name);
+    options.loaded_at.push_back(at.ok() ? *at : "");
+    // Applied: loaded tables; for a cdc task also tables it never loaded itself ("Before
+    // load": loaded by someone else). Not: failed, suspended or half-reloaded ones.
+    const auto state = rec.ok() ? rec->table_state : state::TableState::kBeforeLoad;
+    const bool applied = state == state::TableState::kTableCompleted ||
+                         (!after_load && state == state::TableState::kBeforeLoad);
+    options.active.push_back(applied);
+    if (!applied) {
+      SY_LOG(kWarning, Component::kTaskManager,
+             p.SourceName() << " is \"" << state::TableStateName(state)
+                            << "\": its changes are not applied until it is reloaded");
     }
-    if (rec.ok()) continue;
+    if (rec.ok() || after_load) continue;
     state::TableRecord r;
     r.schema_name = p.source.schema;
     r.table_name = p.source.name;

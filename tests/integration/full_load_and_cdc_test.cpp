@@ -361,6 +361,36 @@ TEST_P(FullLoadAndCdc, RecordsAnApplyConflictAndGoesOn) {
   EXPECT_EQ(run.Wait(), 0) << run.Output();
 }
 
+TEST_P(FullLoadAndCdc, ReloadsOneTableWhileChangesKeepComing) {
+  const std::string work = MakeTempDir("sy-" + id_ + "-reload");
+  Writer writer(source_, 400000);
+  BackgroundRun run(task_, work);
+  ASSERT_TRUE(WaitUntil(
+      [&] { return run.Output().find("change capture running") != std::string::npos; },
+      std::chrono::seconds(120)))
+      << run.Output();
+  // The target copy went wrong behind the engine's back; a reload puts it right without
+  // stopping the task, and the writer's changes before, during and after it all arrive.
+  const auto target_accounts = catalog::QuoteQualified(GetParam().target, target_schema_, "accounts");
+  ExecOrDie(target_, "DELETE FROM " + target_accounts + " WHERE id BETWEEN 100 AND 300");
+  ExecOrDie(target_, "UPDATE " + target_accounts + " SET note = 'wrong' WHERE id BETWEEN 301 AND 400");
+  RunResult reload = RunSwitchyardCommand("reload '" + work + "/task.json' --table " +
+                                          source_schema_ + ".accounts --state-dir '" +
+                                          run.state_dir() + "'");
+  ASSERT_EQ(reload.exit_code, 0) << reload.output;
+  ASSERT_TRUE(WaitUntil([&] { return run.Output().find(".accounts reloaded at") != std::string::npos; },
+                        std::chrono::seconds(120)))
+      << run.Output();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  writer.Stop();
+  ASSERT_EQ(writer.error(), "");
+  EXPECT_TRUE(WaitEqual()) << Differences() << run.Output();
+  EXPECT_EQ(ReadTables(run.state_dir())[source_schema_ + ".accounts"].table_state,
+            state::TableState::kTableCompleted);
+  run.Signal(SIGTERM);
+  EXPECT_EQ(run.Wait(), 0) << run.Output();
+}
+
 INSTANTIATE_TEST_SUITE_P(Directions, FullLoadAndCdc,
                          ::testing::Values(Case{Engine::kPostgres, Engine::kPostgres, "pg_pg"},
                                            Case{Engine::kMySql, Engine::kPostgres, "my_pg"},
