@@ -29,6 +29,7 @@ constexpr std::string_view kImplementedSettings[] = {
     "ErrorBehavior.RecoverableErrorThrottling",
     "ErrorBehavior.RecoverableErrorThrottlingMax",
     "ErrorBehavior.RecoverableErrorStopRetryAfterThrottlingMax",
+    "ChangeProcessingDdlHandlingPolicy.HandleSourceTableAltered",
     "Logging.EnableLogging",
     "Logging.LogComponents",
     "ControlTablesSettings.ControlSchema",

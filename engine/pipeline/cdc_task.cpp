@@ -1,6 +1,7 @@
 #include "engine/pipeline/cdc_task.h"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -14,6 +15,7 @@
 #include "engine/pipeline/cdc/pg_change_stream.h"
 #include "engine/pipeline/cdc/pg_slot.h"
 #include "engine/pipeline/cdc/position.h"
+#include "engine/pipeline/cdc/schema_change.h"
 #include "engine/pipeline/full_load.h"
 #include "engine/pipeline/retry_policy.h"
 
@@ -30,6 +32,10 @@ class ChangeSource {
   virtual Result<std::optional<cdc::SourceTransaction>> Next() = 0;
   // After the target committed `position`.
   virtual Status Confirm(const cdc::SourcePosition& position) = 0;
+  // See PgChangeStream/MySqlChangeStream::SetSchemaChangeHandler.
+  virtual void SetSchemaChangeHandler(std::function<Result<bool>(size_t, const std::vector<std::string>&)> handler) = 0;
+  // The plans changed outside a schema-change call (a table reloaded with a new plan).
+  virtual Status PlansChanged() { return Status::Ok(); }
 };
 
 class PgSource : public ChangeSource {
@@ -42,6 +48,10 @@ class PgSource : public ChangeSource {
     SY_ASSIGN_OR_RETURN(Lsn lsn, Lsn::Parse(position.text));
     return stream_->Confirm(lsn);
   }
+  void SetSchemaChangeHandler(std::function<Result<bool>(size_t, const std::vector<std::string>&)> handler) override {
+    stream_->SetSchemaChangeHandler(std::move(handler));
+  }
+  Status PlansChanged() override { return stream_->Remap(); }
 
  private:
   std::unique_ptr<cdc::PgChangeStream> stream_;
@@ -54,6 +64,9 @@ class MySqlSource : public ChangeSource {
   Result<std::optional<cdc::SourceTransaction>> Next() override { return stream_->Next(); }
   // The binlog has no slot: the checkpoint on the target is the only record.
   Status Confirm(const cdc::SourcePosition&) override { return Status::Ok(); }
+  void SetSchemaChangeHandler(std::function<Result<bool>(size_t, const std::vector<std::string>&)> handler) override {
+    stream_->SetSchemaChangeHandler(std::move(handler));
+  }
 
  private:
   std::unique_ptr<cdc::MySqlChangeStream> stream_;
@@ -330,7 +343,7 @@ struct SessionEnd {
   bool applied = false;  // committed at least one transaction
 };
 
-SessionEnd RunSession(const config::TaskConfig& task, const std::vector<TablePlan>& plans,
+SessionEnd RunSession(const config::TaskConfig& task, std::vector<TablePlan>& plans,
                       CdcOptions& options, state::StateStore& store, std::stop_token stop,
                       bool first);
 
@@ -340,13 +353,17 @@ Status RunCdc(const config::TaskConfig& task, const std::vector<TablePlan>& plan
               CdcOptions options, state::StateStore& store, std::stop_token stop) {
   options.loaded_at.resize(plans.size());
   options.active.resize(plans.size(), true);
+  options.recreate.resize(plans.size(), false);
+  // Source schema changes replace a table's plan (schema_change.h); the copy lives across
+  // reconnects. The stream and the applier see it through their pointer to this vector.
+  std::vector<TablePlan> live_plans = plans;
   // A lost source or target connection (server restart, network cut) is not the task's end:
   // everything restarts from the target's checkpoint after DMS's RecoverableError* backoff,
   // which exactly-once apply makes safe.
   const RetryPolicy policy(task.settings.error_behavior);
   int attempt = 0;
   for (bool first = true;; first = false) {
-    SessionEnd end = RunSession(task, plans, options, store, stop, first);
+    SessionEnd end = RunSession(task, live_plans, options, store, stop, first);
     if (end.status.ok() || stop.stop_requested()) return end.status;
     const bool retryable = end.status.code() == StatusCode::kConnectionError ||
                            (!first && !end.opened);
@@ -371,11 +388,11 @@ Status RunCdc(const config::TaskConfig& task, const std::vector<TablePlan>& plan
 
 namespace {
 
-Status RunSessionBody(const config::TaskConfig& task, const std::vector<TablePlan>& plans,
+Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& plans,
                       CdcOptions& options, state::StateStore& store, std::stop_token stop,
                       bool first, SessionEnd* end);
 
-SessionEnd RunSession(const config::TaskConfig& task, const std::vector<TablePlan>& plans,
+SessionEnd RunSession(const config::TaskConfig& task, std::vector<TablePlan>& plans,
                       CdcOptions& options, state::StateStore& store, std::stop_token stop,
                       bool first) {
   SessionEnd end;
@@ -383,7 +400,7 @@ SessionEnd RunSession(const config::TaskConfig& task, const std::vector<TablePla
   return end;
 }
 
-Status RunSessionBody(const config::TaskConfig& task, const std::vector<TablePlan>& plans,
+Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& plans,
                       CdcOptions& options, state::StateStore& store, std::stop_token stop,
                       bool first, SessionEnd* end) {
   SY_ASSIGN_OR_RETURN(auto target, endpoints::Connect(task.target.ToConnectionParams()));
@@ -423,6 +440,32 @@ Status RunSessionBody(const config::TaskConfig& task, const std::vector<TablePla
     }
   }
   HandoffFilter filter(options.loaded_at, options.active);
+  source->SetSchemaChangeHandler([&](size_t t, const std::vector<std::string>& columns_now)
+                                      -> Result<bool> {
+    SY_ASSIGN_OR_RETURN(auto change,
+                        cdc::HandleSchemaChange(task, plans, t, columns_now, *target));
+    const TablePlan& p = plans[t];
+    if (change.outcome == cdc::SchemaChangeOutcome::kUnchanged) return bool(options.active[t]);
+    state::ChangeCounts counts;
+    counts.ddls = 1;
+    counts.applied_ddls = change.outcome == cdc::SchemaChangeOutcome::kApplied ? 1 : 0;
+    (void)store.AddChangeCounts(p.source.schema, p.source.name, counts);
+    if (change.outcome == cdc::SchemaChangeOutcome::kApplied) {
+      SY_LOG(kInfo, Component::kTargetApply,
+             p.SourceName() << ": " << change.description << " on the source; followed on "
+                            << p.TargetName());
+      return bool(options.active[t]);
+    }
+    const std::string why = change.description + " on the source; reload the table "
+                            "(switchyard reload, or the console) to go on with it";
+    SY_LOG(kWarning, Component::kTargetApply, p.SourceName() << ": " << why);
+    applier.Suspend(t);
+    filter.SetActive(t, false);
+    options.active[t] = false;
+    options.recreate[t] = true;
+    (void)store.SetTableState(p.source.schema, p.source.name, state::TableState::kTableError, why);
+    return false;
+  });
   end->opened = true;
   SY_LOG(kInfo, Component::kSourceCapture,
          "change capture running for " << active_tables << " of " << plans.size()
@@ -456,7 +499,13 @@ Status RunSessionBody(const config::TaskConfig& task, const std::vector<TablePla
            command->kind == control::Command::Kind::kResumeTable) &&
           table) {
         // Resuming a suspended table needs its rows again: the changes it missed are gone.
-        auto position = ReloadTable(task, plans[*table], options.state_dir, store, stop);
+        // After a schema change the target table is created anew from the new plan.
+        config::TaskConfig reload_task = task;
+        if (options.recreate[*table]) {
+          reload_task.settings.full_load.target_table_prep_mode =
+              config::TargetTablePrepMode::kDropAndCreate;
+        }
+        auto position = ReloadTable(reload_task, plans[*table], options.state_dir, store, stop);
         if (!position.ok()) {
           if (position.status().code() == StatusCode::kConnectionError) return position.status();
           SY_LOG(kError, Component::kTaskManager, position.status().ToString());
@@ -467,6 +516,8 @@ Status RunSessionBody(const config::TaskConfig& task, const std::vector<TablePla
         }
         options.loaded_at[*table] = *position;
         options.active[*table] = true;
+        options.recreate[*table] = false;
+        SY_RETURN_IF_ERROR(source->PlansChanged());
         filter.SetLoadedAt(*table, *position);
         filter.SetActive(*table, true);
         applier.Resume(*table);

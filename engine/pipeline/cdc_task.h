@@ -18,7 +18,8 @@
 // A reload command (console, `switchyard reload`) loads one table again under a snapshot of
 // known position while the apply loop waits (the other tables' changes queue up on the source
 // meanwhile), then applies that table's changes after the snapshot: no gap, nothing twice.
-// Not yet: DDL, batching, spill.
+// Column changes on the source are followed or suspend the table until a reload
+// (schema_change.h). Not yet: batching, spill.
 #pragma once
 
 #include <stop_token>
@@ -39,6 +40,9 @@ struct CdcOptions {
   std::vector<std::string> loaded_at;
   // Per plan: false when the table's changes are not applied (its full load failed).
   std::vector<bool> active;
+  // Per plan: the target table must be created anew when reloaded (its source columns changed
+  // in a way the target could not follow).
+  std::vector<bool> recreate;
   // Where a table reloaded during CDC writes its deferred objects (FullLoad's state_dir).
   std::string state_dir;
   TaskMetrics* metrics = nullptr;            // optional

@@ -403,11 +403,26 @@ Status MySqlChangeStream::OnQuery(const binlog::BinlogEvent& event, bool* done) 
     return Status::Ok();
   }
   const std::string lower = Lower(body);
+  std::string_view after_first = probe;
+  const bool drops_or_renames_table =
+      first == "rename" || (first == "drop" && Word(after_first) == "table");
   for (const TablePlan& plan : *plans_) {
     // Unqualified names resolve in the event's default database: a statement run in another
     // database (a MySQL target on the same server, say) names another table.
     const bool in_schema =
         q.schema == plan.source.schema || MentionsIdentifier(lower, plan.source.schema);
+    if (in_schema && MentionsIdentifier(lower, plan.source.name) && on_schema_change_ &&
+        !drops_or_renames_table && !in_transaction_) {
+      const size_t index = static_cast<size_t>(&plan - plans_->data());
+      // The columns as of this statement (the catalog may already be further along).
+      std::vector<std::string> before;
+      for (const auto& c : plan.source.columns) before.push_back(c.name);
+      auto after = MySqlColumnsAfterAlter(body, before);
+      SY_ASSIGN_OR_RETURN(bool applied, on_schema_change_(index, after ? *after : before));
+      (void)applied;  // a suspended table's rows are left out by the caller
+      Reset();
+      return Status::Ok();
+    }
     if (in_schema && MentionsIdentifier(lower, plan.source.name)) {
       return Status::Unsupported(
           "MySQL change stream: statement at " + event.file + ":" + std::to_string(event.position) +
@@ -418,6 +433,93 @@ Status MySqlChangeStream::OnQuery(const binlog::BinlogEvent& event, bool* done) 
   }
   if (!in_transaction_) Reset();  // a DDL group of its own, about other tables
   return Status::Ok();
+}
+
+std::optional<std::vector<std::string>> MySqlColumnsAfterAlter(
+    std::string_view statement, const std::vector<std::string>& before) {
+  std::string_view s = statement;
+  if (Word(s) != "alter") return std::nullopt;
+  std::string w = Word(s);
+  while (w == "online" || w == "ignore") w = Word(s);
+  if (w != "table") return std::nullopt;
+  if (Identifier(s).empty()) return std::nullopt;
+  s = SkipSpaceAndComments(s);
+  if (s.starts_with(".")) {
+    s.remove_prefix(1);
+    if (Identifier(s).empty()) return std::nullopt;
+  }
+  // Clauses at parenthesis depth 0, split on commas outside quotes.
+  std::vector<std::string_view> clauses;
+  int depth = 0;
+  char quote = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '\'' || c == '"' || c == '`') quote = c;
+    if (c == '(') ++depth;
+    if (c == ')') --depth;
+    if (c == ',' && depth == 0) {
+      clauses.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  clauses.push_back(s.substr(start));
+  std::vector<std::string> columns = before;
+  auto erase = [&](const std::string& name) {
+    auto it = std::find_if(columns.begin(), columns.end(),
+                           [&](const std::string& c) { return Lower(c) == Lower(name); });
+    if (it == columns.end()) return false;
+    columns.erase(it);
+    return true;
+  };
+  for (std::string_view clause : clauses) {
+    std::string_view c = clause;
+    const std::string verb = Word(c);
+    std::string_view peek = c;
+    std::string next = Word(peek);
+    if (verb == "add" || verb == "drop") {
+      static const char* kNotColumns[] = {"index", "key", "unique", "primary", "foreign",
+                                          "constraint", "fulltext", "spatial", "partition",
+                                          "check", "period", "system"};
+      if (std::find_if(std::begin(kNotColumns), std::end(kNotColumns),
+                       [&](const char* k) { return next == k; }) != std::end(kNotColumns)) {
+        continue;
+      }
+      if (next == "column") c = peek;
+      std::string_view probe = c;
+      if (Word(probe) == "if") {  // IF [NOT] EXISTS
+        c = probe;
+        if (Word(c) == "not") Word(c);
+      }
+      c = SkipSpaceAndComments(c);
+      if (c.starts_with("(")) return std::nullopt;  // ADD (a ..., b ...): not parsed
+      const std::string name = Identifier(c);
+      if (name.empty()) return std::nullopt;
+      if (verb == "add") {
+        columns.push_back(name);  // FIRST / AFTER only reorder; names decide
+      } else {
+        erase(name);
+      }
+    } else if (verb == "change") {
+      if (next == "column") c = peek;
+      const std::string from = Identifier(c), to = Identifier(c);
+      if (from.empty() || to.empty()) return std::nullopt;
+      if (erase(from)) columns.push_back(to);
+    } else if (verb == "rename" && next == "column") {
+      c = peek;
+      const std::string from = Identifier(c);
+      Word(c);  // TO
+      const std::string to = Identifier(c);
+      if (from.empty() || to.empty()) return std::nullopt;
+      if (erase(from)) columns.push_back(to);
+    }
+    // MODIFY, ALTER COLUMN ... DEFAULT, ENGINE=, COMMENT=, ...: the column names stay.
+  }
+  return columns;
 }
 
 Result<std::optional<SourceTransaction>> MySqlChangeStream::Next() {

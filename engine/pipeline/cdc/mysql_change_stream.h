@@ -42,6 +42,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +65,11 @@ struct MySqlChangeStreamOptions {
   bool non_blocking = false;
 };
 
+// The column names of a table after `statement` (ALTER TABLE ... ADD/DROP/CHANGE/RENAME
+// COLUMN), given those before; nullopt when the statement is not understood. Pure.
+std::optional<std::vector<std::string>> MySqlColumnsAfterAlter(
+    std::string_view statement, const std::vector<std::string>& before);
+
 class MySqlChangeStream {
  public:
   static Result<std::unique_ptr<MySqlChangeStream>> Start(
@@ -77,6 +83,14 @@ class MySqlChangeStream {
   // The next committed source transaction that touched a planned table, or nullopt when a
   // heartbeat (or, non-blocking, the end of the binlog) came first.
   Result<std::optional<SourceTransaction>> Next();
+
+  // Called for a DDL statement (other than DROP/RENAME TABLE) that names a planned table, with
+  // the plan index; it may replace that plan (see schema_change.h) and returns whether the
+  // table's changes are still applied. Without a handler such a statement is Unsupported.
+  // `columns_now`: the table's source column names right after the statement.
+  using SchemaChangeHandler =
+      std::function<Result<bool>(size_t table, const std::vector<std::string>& columns_now)>;
+  void SetSchemaChangeHandler(SchemaChangeHandler handler) { on_schema_change_ = std::move(handler); }
 
   // Breaks the connection so that a blocked Next() returns; from any thread.
   void Abandon() { stream_->Abandon(); }
@@ -97,6 +111,7 @@ class MySqlChangeStream {
   bool in_transaction_ = false;  // BEGIN seen (a GTID alone may be followed by a DDL QUERY)
   std::string gtid_;
   std::vector<RowChange> changes_;
+  SchemaChangeHandler on_schema_change_;
 };
 
 }  // namespace switchyard::pipeline::cdc

@@ -127,8 +127,10 @@ std::optional<SourceTransaction> PgChangeStream::Finish(std::vector<RowChange> c
   return txn;
 }
 
-Status PgChangeStream::OnRelation(const repl::Relation& relation) {
+Result<PgChangeStream::RelationMap> PgChangeStream::MapRelation(
+    const repl::Relation& relation) const {
   RelationMap map;
+  map.relation = relation;
   for (size_t p = 0; p < plans_->size(); ++p) {
     const TablePlan& plan = (*plans_)[p];
     if (plan.source.schema == relation.schema && plan.source.name == relation.name) {
@@ -136,28 +138,79 @@ Status PgChangeStream::OnRelation(const repl::Relation& relation) {
       break;
     }
   }
-  if (map.plan.has_value()) {
-    const TablePlan& plan = (*plans_)[*map.plan];
-    map.target_index.assign(relation.columns.size(), -1);
-    for (size_t t = 0; t < plan.target.columns.size(); ++t) {
-      const std::string& source_name = plan.target.columns[t].source_name;
-      bool found = false;
-      for (size_t r = 0; r < relation.columns.size(); ++r) {
-        if (relation.columns[r].name == source_name) {
-          map.target_index[r] = static_cast<int>(t);
-          found = true;
-          break;
-        }
-      }
-      if (!found) {
-        return Status::InvalidArgument("CDC from PostgreSQL: the replication stream's relation " +
-                                       relation.schema + "." + relation.name + " has no column " +
-                                       source_name +
-                                       " (dropped, renamed, or left out of the publication)");
+  if (!map.plan.has_value()) return map;
+  const TablePlan& plan = (*plans_)[*map.plan];
+  map.target_index.assign(relation.columns.size(), -1);
+  for (size_t t = 0; t < plan.target.columns.size(); ++t) {
+    const std::string& source_name = plan.target.columns[t].source_name;
+    bool found = false;
+    for (size_t r = 0; r < relation.columns.size(); ++r) {
+      if (relation.columns[r].name == source_name) {
+        map.target_index[r] = static_cast<int>(t);
+        found = true;
+        break;
       }
     }
+    if (!found) {
+      return Status::InvalidArgument("CDC from PostgreSQL: the replication stream's relation " +
+                                     relation.schema + "." + relation.name + " has no column " +
+                                     source_name +
+                                     " (dropped, renamed, or left out of the publication)");
+    }
   }
+  return map;
+}
+
+bool PgChangeStream::ColumnsDiffer(const repl::Relation& relation, const TablePlan& plan) const {
+  std::set<std::string> planned, streamed;
+  for (const auto& c : plan.source.columns) {
+    if (!c.generated) planned.insert(c.name);  // PostgreSQL 15 does not publish generated ones
+  }
+  for (const auto& c : relation.columns) streamed.insert(c.name);
+  return planned != streamed;
+}
+
+Status PgChangeStream::OnRelation(const repl::Relation& relation) {
+  // Which plan the relation belongs to, whether or not its columns still map.
+  std::optional<size_t> plan;
+  for (size_t p = 0; p < plans_->size(); ++p) {
+    if ((*plans_)[p].source.schema == relation.schema && (*plans_)[p].source.name == relation.name)
+      plan = p;
+  }
+  if (plan && on_schema_change_ && ColumnsDiffer(relation, (*plans_)[*plan])) {
+    // Changes of this table already decoded with the old columns cannot be applied with new
+    // ones: a schema change inside a transaction that changed the table before it.
+    auto touches = [&](const std::vector<RowChange>& changes) {
+      return std::any_of(changes.begin(), changes.end(),
+                         [&](const RowChange& c) { return c.table == *plan; });
+    };
+    bool pending = in_txn_ && touches(txn_changes_);
+    for (const auto& [xid, s] : streamed_) pending = pending || touches(s.changes);
+    if (pending) {
+      return Status::Unsupported("CDC from PostgreSQL: the columns of " + relation.schema + "." +
+                                 relation.name +
+                                 " changed inside a transaction that had already changed the "
+                                 "table; reload the table");
+    }
+    std::vector<std::string> columns_now;
+    for (const auto& c : relation.columns) columns_now.push_back(c.name);
+    SY_ASSIGN_OR_RETURN(bool applied, on_schema_change_(*plan, columns_now));
+    if (!applied) {
+      RelationMap suspended;  // its changes are left out until a reload and Remap
+      suspended.relation = relation;
+      relations_[relation.oid] = std::move(suspended);
+      return Status::Ok();
+    }
+  }
+  SY_ASSIGN_OR_RETURN(RelationMap map, MapRelation(relation));
   relations_[relation.oid] = std::move(map);
+  return Status::Ok();
+}
+
+Status PgChangeStream::Remap() {
+  for (auto& [oid, map] : relations_) {
+    SY_ASSIGN_OR_RETURN(map, MapRelation(map.relation));
+  }
   return Status::Ok();
 }
 

@@ -37,6 +37,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -81,11 +82,28 @@ class PgChangeStream {
 
   Lsn confirmed() const { return confirmed_; }
 
+  // Called when a planned table's Relation message lists other columns than its plan (a
+  // column added or dropped on the source), between transactions, with the plan index. The
+  // handler may replace that plan; it returns whether the table's changes are still applied
+  // (false: suspended, its changes are left out). Without a handler, an added column is
+  // ignored and a dropped one is an error.
+  // `columns_now`: the source column names the Relation message lists.
+  using SchemaChangeHandler =
+      std::function<Result<bool>(size_t table, const std::vector<std::string>& columns_now)>;
+  void SetSchemaChangeHandler(SchemaChangeHandler handler) { on_schema_change_ = std::move(handler); }
+  // Maps every relation seen so far again, after the plans changed (a table reloaded).
+  Status Remap();
+
  private:
   struct RelationMap {
-    std::optional<size_t> plan;     // nullopt: not a planned table
+    std::optional<size_t> plan;     // nullopt: not a planned table (or a suspended one)
     std::vector<int> target_index;  // per relation column: target column index, -1 = unused
+    endpoints::postgres::replication::Relation relation;  // as last received, for Remap
   };
+  // Builds the map of `relation` against the current plans.
+  Result<RelationMap> MapRelation(const endpoints::postgres::replication::Relation& relation) const;
+  bool ColumnsDiffer(const endpoints::postgres::replication::Relation& relation,
+                     const TablePlan& plan) const;
 
   PgChangeStream(std::unique_ptr<endpoints::postgres::replication::ReplicationConnection> conn,
                  const std::vector<TablePlan>& plans, Lsn start);
@@ -119,6 +137,7 @@ class PgChangeStream {
   };
   std::map<uint32_t, Streamed> streamed_;
   std::optional<uint32_t> stream_xid_;  // inside Stream Start .. Stop
+  SchemaChangeHandler on_schema_change_;
   Lsn last_received_;
   Lsn confirmed_;
 };
