@@ -25,6 +25,9 @@ fi
 
 load_minutes=${DEMO_LOAD_MINUTES:-3}
 demo_seconds=${DEMO_SECONDS:-60}
+for v in DEMO_LOAD_MINUTES DEMO_SECONDS DEMO_RATE; do
+  [[ ${!v:-1} =~ ^[0-9]+$ ]] || { echo "demo: $v must be a whole number, not '${!v}'" >&2; exit 2; }
+done
 interactive=
 [[ -t 0 && -t 1 && -z ${DEMO_HEADLESS:-} ]] && interactive=1
 
@@ -46,13 +49,16 @@ stop_load() {
   load_pid=
 }
 
-# A graceful stop first (SIGTERM); a second signal makes the engine leave at once.
+# A graceful stop first (SIGTERM); two signals in a row make the engine leave at once. The
+# console takes a signal as "quit?" and asks (nobody answers once the terminal is gone), so it
+# gets a short grace (engine_grace seconds) before the double signal.
+engine_grace=30
 stop_engine() {
   [[ -n $engine_pid ]] || return 0
   if kill -0 "$engine_pid" 2>/dev/null; then
     kill -TERM "$engine_pid" 2>/dev/null || true
-    for _ in $(seq 1 300); do kill -0 "$engine_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -TERM "$engine_pid" 2>/dev/null || true
+    for _ in $(seq 1 $((engine_grace * 10))); do kill -0 "$engine_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -TERM "$engine_pid" 2>/dev/null && kill -TERM "$engine_pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$engine_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$engine_pid" 2>/dev/null || true
   fi
@@ -139,18 +145,14 @@ compare_tables() {
   [[ "$src" == "$tgt" ]]
 }
 
-demo_start=$(date +%s)
-if [[ -n $interactive ]]; then
-  load_seconds=$((load_minutes * 60))
-else
-  load_seconds=$demo_seconds
-fi
-setsid scripts/demo/load.sh "$work" "$load_seconds" < /dev/null &
-load_pid=$!
+start_load() {
+  setsid scripts/demo/load.sh "$work" "$1" < /dev/null >> "$work/load.log" 2>&1 &
+  load_pid=$!
+}
 
 echo
-echo "== Write load on MariaDB: sysbench oltp_write_only at ${DEMO_RATE:-50} tx/s (2 threads, sbtest1..4)"
-echo "   and one insert/update/delete on shop.payment_events every 200 ms."
+echo "== The write load on MariaDB: sysbench oltp_write_only at ${DEMO_RATE:-50} tx/s (2 threads, sbtest1..4)"
+echo "   and one insert/update/delete on shop.payment_events every 200 ms, from the start of the task."
 if [[ -n $interactive ]]; then
   cat <<TEXT
 
@@ -165,7 +167,11 @@ if [[ -n $interactive ]]; then
 TEXT
   read -r -t 20 -p "Press Enter to open the console (it opens by itself in 20 s) " _ || true
   echo
+  start_load $((load_minutes * 60))
+  # A background job with its stdin given explicitly (else it would read /dev/null), so that
+  # a signal to this script (a closed terminal) reaches the trap at once.
   exec 3<&0
+  engine_grace=2
   build/switchyard console "$task" --state-dir "$state" <&3 &
   engine_pid=$!
   rc=0
@@ -183,6 +189,8 @@ fi
 
 echo
 echo "== switchyard run (full-load-and-cdc MariaDB -> PostgreSQL), headless: load for ${demo_seconds} s"
+demo_start=$(date +%s)
+start_load "$demo_seconds"
 build/switchyard run "$task" --state-dir "$state" --status-interval 5 &
 engine_pid=$!
 while (($(date +%s) - demo_start < demo_seconds)) && [[ ! -e "$work/load-stopped" ]]; do
@@ -214,9 +222,9 @@ equal=0
 compare_tables || equal=1
 echo
 echo "== Spot check: the newest payment event on both sides"
-my --table -e "SELECT id, event_uuid, kind, flags, amount, status_bits + 0 AS status_bits, client_ip, message, cutoff, created_at
+my --table -e "SELECT id, event_uuid, kind, flags, amount, status_bits + 0 AS status_bits, message, cutoff, created_at
   FROM shop.payment_events ORDER BY id DESC LIMIT 1"
-pg -d demo -c "SELECT id, event_uuid, kind, flags, amount, status_bits::int AS status_bits, client_ip, message, cutoff, created_at
+pg -d demo -c "SELECT id, event_uuid, kind, flags, amount, status_bits::int AS status_bits, message, cutoff, created_at
   FROM shop.payment_events ORDER BY id DESC LIMIT 1"
 if [[ -z $caught_up || $equal -ne 0 || $rc -ne 0 ]]; then
   echo "demo: the target did not end equal to the source (or the task failed)" >&2

@@ -2,7 +2,7 @@
 # Installs the Debian packages Switchyard needs to build, test and run its demo.
 # Idempotent: asks dpkg first and only calls apt-get for what is missing, so a second run
 # takes well under a second. sysbench drives the demo's write load (scripts/demo.sh).
-# Pass --bench to also install the benchmark peers.
+# Pass --bench to also install the benchmark peers and tools.
 set -euo pipefail
 
 packages=(
@@ -12,7 +12,10 @@ packages=(
   tmux procps iproute2 sysbench
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(pgloader)
+  # pgloader: the full-load peer; jq and the sqlite3 shell: bench/cdc.sh reads
+  # `switchyard status --json` and the metric history in state.db with them.
+  # (pgbench comes with postgresql-15 / postgresql-client-common.)
+  packages+=(pgloader jq sqlite3)
 fi
 
 missing=()

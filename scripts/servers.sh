@@ -30,7 +30,8 @@ port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
   local p
   for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 30000 ))
+    # Below the kernel's ephemeral range (32768-60999), where outgoing connections take ports.
+    p=$(( 20000 + RANDOM % 12000 ))
     if port_is_free "$p"; then echo "$p"; return 0; fi
   done
   die "no free loopback port found"
