@@ -57,6 +57,18 @@ bool ConsoleApp::EngineRunning() const {
   return options_.attach ? snapshot_->engine_running : engine_running_;
 }
 
+void ConsoleApp::QuitWithoutTerminal(logging::TimePoint now) {
+  dialog_.reset();
+  if (!EngineRunning() || sink_ == nullptr || options_.attach) {
+    quit_ = true;
+    return;
+  }
+  control::Command stop;
+  stop.kind = control::Command::Kind::kStopTask;
+  Submit(stop, "stop of task " + TaskId() + " (terminal hung up)", now);
+  quit_after_stop_ = true;
+}
+
 void ConsoleApp::RequestQuit(logging::TimePoint now) {
   if (!EngineRunning() || sink_ == nullptr) {
     quit_ = true;

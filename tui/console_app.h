@@ -82,6 +82,9 @@ class ConsoleApp {
   }
   // Quit as `q` on the first view would (SIGINT, SIGTERM): asks when a task runs.
   void RequestQuit(logging::TimePoint now);
+  // The terminal hung up: stop an in-process task gracefully and quit once it stopped; leave
+  // an attached engine running.
+  void QuitWithoutTerminal(logging::TimePoint now);
 
   const ConsoleState& state() const { return state_; }
   const control::EngineSnapshot& snapshot() const { return *snapshot_; }

@@ -1,5 +1,8 @@
 #include "tui/console_loop.h"
 
+#include <csignal>
+#include <thread>
+
 #include "tui/curses_include.h"
 #include "tui/curses_keys.h"
 
@@ -14,10 +17,18 @@ void RunConsoleLoop(Terminal& terminal, ConsoleApp& app, control::SnapshotSource
   bool running = engine_running ? engine_running() : false;
   app.SetEngineRunning(running);
   bool dirty = true;
+  bool hung_up = false;
   while (true) {
     const auto now = std::chrono::system_clock::now();
-    if (Terminal::TakeQuitSignal()) {
-      app.RequestQuit(now);
+    if (const int sig = Terminal::TakeQuitSignal(); sig != 0) {
+      if (sig == SIGHUP) {
+        // The terminal is gone: nobody can answer a dialog. Stop the task gracefully (or leave
+        // an attached engine running) and quit.
+        hung_up = true;
+        app.QuitWithoutTerminal(now);
+      } else {
+        app.RequestQuit(now);
+      }
       dirty = true;
     }
     if (engine_running) {
@@ -43,6 +54,10 @@ void RunConsoleLoop(Terminal& terminal, ConsoleApp& app, control::SnapshotSource
       dirty = false;
     }
     wint_t ch = 0;
+    if (hung_up) {  // reads fail at once without a terminal: wait for the engine, idle
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
+    }
     const int rc = wget_wch(win, &ch);  // waits at most the 250 ms timeout
     if (rc == ERR) continue;
     if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {

@@ -14,7 +14,9 @@ namespace switchyard::tui {
 namespace {
 
 std::atomic<bool> g_active{false};
-volatile std::sig_atomic_t g_quit_signals = 0;
+volatile std::sig_atomic_t g_quit_signals = 0;  // received so far; never reset
+volatile std::sig_atomic_t g_last_quit_signal = 0;
+std::sig_atomic_t g_quit_signals_taken = 0;     // by TakeQuitSignal (loop thread only)
 SCREEN* g_screen = nullptr;
 
 constexpr int kCrashSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
@@ -39,6 +41,7 @@ void QuitHandler(int sig) {
     std::raise(sig);
     return;
   }
+  g_last_quit_signal = sig;
   g_quit_signals = g_quit_signals + 1;
 }
 
@@ -99,10 +102,10 @@ Terminal::~Terminal() {
 
 CursesWindow* Terminal::window() const { return stdscr; }
 
-bool Terminal::TakeQuitSignal() {
-  if (g_quit_signals == 0) return false;
-  g_quit_signals = 0;
-  return true;
+int Terminal::TakeQuitSignal() {
+  if (g_quit_signals == g_quit_signals_taken) return 0;
+  g_quit_signals_taken = g_quit_signals;
+  return g_last_quit_signal;
 }
 
 bool Terminal::Utf8() {

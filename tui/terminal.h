@@ -31,8 +31,9 @@ class Terminal {
   Terminal& operator=(const Terminal&) = delete;
 
   CursesWindow* window() const;
-  // True once per SIGINT/SIGTERM/SIGHUP received since the last call.
-  static bool TakeQuitSignal();
+  // The SIGINT/SIGTERM/SIGHUP received since the last call, or 0. A second signal while the
+  // first is being handled (the quit dialog is open) exits at once, terminal restored.
+  static int TakeQuitSignal();
   // Is the locale's character set UTF-8 (else the console draws with the ASCII fallback)?
   static bool Utf8();
 

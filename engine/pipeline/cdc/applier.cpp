@@ -155,10 +155,28 @@ Status Applier::ApplyInTransaction(const std::vector<const SourceTransaction*>& 
     return Rollback(Status::Ok());
   }
   for (const SourceTransaction* t : todo) {
-    for (const RowChange& ch : t->changes) {
+    for (size_t i = 0; i < t->changes.size(); ++i) {
+      const RowChange& ch = t->changes[i];
       if (IsSuspended(ch.table) || attempt->suspended.count(ch.table) > 0) {
         ++delta->suspended_skips;
         continue;
+      }
+      if (!per_change && ch.op == ChangeOp::kInsert) {
+        // Consecutive inserts into one table go as one multi-row INSERT: a large transaction
+        // costs a few round trips per batch, not one per row.
+        size_t end = i + 1;
+        size_t bytes = 0;
+        while (end < t->changes.size() && end - i < kInsertBatchRows && bytes < kInsertBatchBytes &&
+               t->changes[end].op == ChangeOp::kInsert && t->changes[end].table == ch.table) {
+          for (const auto& v : t->changes[end].after) bytes += v.bytes.size();
+          ++end;
+        }
+        if (end - i > 1) {
+          Status st = ApplyInserts(t->changes, i, end, delta, attempt);
+          if (!st.ok()) return Rollback(st.WithContext("source transaction " + t->commit_position.text));
+          i = end - 1;
+          continue;
+        }
       }
       if (per_change) {
         Status st = ApplyWithSavepoint(*t, ch, delta, attempt);
@@ -272,6 +290,38 @@ Status Applier::HandleFailedChange(const SourceTransaction& txn, const RowChange
           .WithContext("recording an apply exception"));
   if (action == ApplyErrorAction::kSuspendTable) attempt->suspended.insert(ch.table);
   attempt->recorded.emplace_back(std::move(record), action);
+  return Status::Ok();
+}
+
+Status Applier::ApplyInserts(const std::vector<RowChange>& changes, size_t begin, size_t end,
+                             ApplyStats* delta, Attempt* attempt) {
+  const TablePlan& plan = (*plans_)[changes[begin].table];
+  ChangeSqlBuilder b(*target_, plan);
+  std::vector<const std::vector<ChangeValue>*> rows;
+  for (size_t i = begin; i < end; ++i) rows.push_back(&changes[i].after);
+  SqlText sql = b.NewText();
+  if (b.InsertRows(rows, &sql).ok()) {
+    // Under a savepoint, so that a failed batch leaves the transaction usable: the rows are
+    // then applied one by one, and the one at fault reports (or is handled) as always.
+    SY_RETURN_IF_ERROR(target_->Execute("SAVEPOINT sy_batch"));
+    Status st = target_->Execute(sql.run());
+    if (st.ok()) {
+      SY_RETURN_IF_ERROR(target_->Execute("RELEASE SAVEPOINT sy_batch"));
+      delta->inserts += static_cast<int64_t>(end - begin);
+      return Status::Ok();
+    }
+    if (st.code() == StatusCode::kConnectionError) return st;
+    SY_RETURN_IF_ERROR(target_->Execute("ROLLBACK TO SAVEPOINT sy_batch"));
+  }
+  for (size_t i = begin; i < end; ++i) {
+    ChangeFailure failure;
+    Status st = ApplyChange(changes[i], delta, &failure);
+    if (!st.ok()) {
+      attempt->redo_per_change =
+          handling_.has_value() && failure.kind != ApplyErrorKind::kNotApplyError;
+      return st;
+    }
+  }
   return Status::Ok();
 }
 

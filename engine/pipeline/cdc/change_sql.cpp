@@ -154,23 +154,27 @@ Status ChangeSqlBuilder::CheckImageSize(const std::vector<ChangeValue>& image) c
 }
 
 Status ChangeSqlBuilder::Insert(const std::vector<ChangeValue>& after, SqlText* out) const {
-  SY_RETURN_IF_ERROR(CheckImageSize(after));
+  return InsertRows({&after}, out);
+}
+
+Status ChangeSqlBuilder::InsertRows(const std::vector<const std::vector<ChangeValue>*>& rows,
+                                    SqlText* out) const {
   std::string cols;
-  SqlText vals = NewText();
-  for (size_t i = 0; i < after.size(); ++i) {
-    std::string v;
-    bool is_null = false;
-    SY_RETURN_IF_ERROR(Render(i, after[i], &v, &is_null));
-    if (i > 0) {
-      cols += ", ";
-      vals.Add(", ");
+  for (size_t i = 0; i < t_.columns.size(); ++i) cols += (i > 0 ? ", " : "") + Column(i);
+  out->Add("INSERT INTO " + Table() + " (" + cols + ") VALUES ");
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const auto& after = *rows[r];
+    SY_RETURN_IF_ERROR(CheckImageSize(after));
+    out->Add(r > 0 ? ", (" : "(");
+    for (size_t i = 0; i < after.size(); ++i) {
+      std::string v;
+      bool is_null = false;
+      SY_RETURN_IF_ERROR(Render(i, after[i], &v, &is_null));
+      if (i > 0) out->Add(", ");
+      out->AddValue(v, secret_[i]);
     }
-    cols += Column(i);
-    vals.AddValue(v, secret_[i]);
+    out->Add(")");
   }
-  out->Add("INSERT INTO " + Table() + " (" + cols + ") VALUES (");
-  out->Add(vals);
-  out->Add(")");
   return Status::Ok();
 }
 

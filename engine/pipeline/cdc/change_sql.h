@@ -63,6 +63,8 @@ class ChangeSqlBuilder {
   // INSERT INTO t (every column) VALUES (...) from a full row image. A kUnchanged value is an
   // InvalidArgument; a value the column's transform rejects keeps the transform's code.
   Status Insert(const std::vector<ChangeValue>& after, SqlText* out) const;
+  // One INSERT with a VALUES row per image (the apply fast path's consecutive inserts).
+  Status InsertRows(const std::vector<const std::vector<ChangeValue>*>& rows, SqlText* out) const;
   // "c1 = v1, c2 = v2" for every value of `after` that is not kUnchanged (empty text when all
   // are); *any_unchanged tells whether some column was left out.
   Status SetList(const std::vector<ChangeValue>& after, SqlText* out, bool* any_unchanged) const;
