@@ -36,6 +36,10 @@ class ChangeSource {
   virtual void SetSchemaChangeHandler(std::function<Result<bool>(size_t, const std::vector<std::string>&)> handler) = 0;
   // The plans changed outside a schema-change call (a table reloaded with a new plan).
   virtual Status PlansChanged() { return Status::Ok(); }
+  // The next transaction if the stream already has it, without waiting; nullopt otherwise.
+  virtual Result<std::optional<cdc::SourceTransaction>> NextIfReady() {
+    return std::optional<cdc::SourceTransaction>();
+  }
 };
 
 class PgSource : public ChangeSource {
@@ -52,6 +56,9 @@ class PgSource : public ChangeSource {
     stream_->SetSchemaChangeHandler(std::move(handler));
   }
   Status PlansChanged() override { return stream_->Remap(); }
+  Result<std::optional<cdc::SourceTransaction>> NextIfReady() override {
+    return stream_->Next(std::chrono::milliseconds(0));
+  }
 
  private:
   std::unique_ptr<cdc::PgChangeStream> stream_;
@@ -334,6 +341,10 @@ class Heartbeat {
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
+// How many source transactions (and changes) at most go into one target transaction.
+constexpr size_t kBatchTransactions = 200;
+constexpr size_t kBatchChanges = 20000;
+
 // Why a session ended: OK on a requested stop; `opened` tells whether the session got as far
 // as streaming (errors before that, on a reconnect, are retried like lost connections: a
 // walsender that has not noticed the old connection's end still holds the slot).
@@ -440,8 +451,10 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
     }
   }
   HandoffFilter filter(options.loaded_at, options.active);
+  std::function<Status()> flush_batch;  // set below, once the loop's state exists
   source->SetSchemaChangeHandler([&](size_t t, const std::vector<std::string>& columns_now)
                                       -> Result<bool> {
+    SY_RETURN_IF_ERROR(flush_batch());  // what was read before the change, with the old plan
     SY_ASSIGN_OR_RETURN(auto change,
                         cdc::HandleSchemaChange(task, plans, t, columns_now, *target));
     const TablePlan& p = plans[t];
@@ -473,6 +486,33 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
 
   TaskMetrics* metrics = options.metrics;
   Heartbeat heartbeat(task);
+  // Read but not yet applied; applied by flush_batch (also before a schema change is handled,
+  // so no transaction decoded with the old columns meets the new plan).
+  std::vector<cdc::SourceTransaction> batch;
+  flush_batch = [&]() -> Status {
+    if (batch.empty()) return Status::Ok();
+    std::vector<std::pair<int64_t, int64_t>> sizes;  // rows, bytes per transaction
+    for (auto& t : batch) {
+      sizes.emplace_back(static_cast<int64_t>(t.changes.size()), ChangeBytes(t));
+      if (metrics != nullptr) metrics->OnRead(t.commit_time, sizes.back().first, sizes.back().second);
+      SY_RETURN_IF_ERROR(filter.Filter(&t));  // counted as captured before this, as always
+    }
+    Status applied = batch.size() == 1 ? applier.Apply(batch.front()) : applier.ApplyBatch(batch);
+    if (!applied.ok()) {
+      return applied.WithContext("applying the source transaction(s) committed up to " +
+                                 batch.back().commit_position.text +
+                                 " (nothing after the last checkpoint was lost; fix and resume)");
+    }
+    end->applied = true;
+    SY_RETURN_IF_ERROR(source->Confirm(batch.back().commit_position));
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (metrics != nullptr)
+        metrics->OnApplied(batch[i].commit_time, sizes[i].first, sizes[i].second);
+      CountChanges(batch[i], applier.last_skipped(), plans, store);
+    }
+    batch.clear();
+    return Status::Ok();
+  };
   while (!stop.stop_requested()) {
     while (options.commands != nullptr) {
       auto command = options.commands->TryPop();
@@ -534,20 +574,18 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
       heartbeat.MaybeBeat();
       continue;
     }
-    const int64_t rows = static_cast<int64_t>(txn->changes.size());
-    const int64_t bytes = ChangeBytes(*txn);
-    if (metrics != nullptr) metrics->OnRead(txn->commit_time, rows, bytes);
-    SY_RETURN_IF_ERROR(filter.Filter(&*txn));
-    Status applied = applier.Apply(*txn);
-    if (!applied.ok()) {
-      return applied.WithContext("applying the source transaction committed at " +
-                                 txn->commit_position.text +
-                                 " (nothing after the last checkpoint was lost; fix and resume)");
+    // Transactions the stream already holds are applied together in one target transaction
+    // (checkpoint = the last one): a source that commits small transactions fast costs one
+    // target commit per batch, not per transaction. A quiet source gives batches of one.
+    size_t batch_changes = txn->changes.size();
+    batch.push_back(std::move(*txn));
+    while (batch.size() < kBatchTransactions && batch_changes < kBatchChanges) {
+      SY_ASSIGN_OR_RETURN(auto more, source->NextIfReady());
+      if (!more) break;
+      batch_changes += more->changes.size();
+      batch.push_back(std::move(*more));
     }
-    end->applied = true;
-    SY_RETURN_IF_ERROR(source->Confirm(txn->commit_position));
-    if (metrics != nullptr) metrics->OnApplied(txn->commit_time, rows, bytes);
-    CountChanges(*txn, applier.last_skipped(), plans, store);
+    SY_RETURN_IF_ERROR(flush_batch());
   }
   return Status::Ok();
 }

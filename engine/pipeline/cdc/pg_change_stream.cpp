@@ -111,7 +111,8 @@ Result<std::optional<SourceTransaction>> PgChangeStream::Next(std::chrono::milli
       SY_RETURN_IF_ERROR(Handle(message, &done));
       if (done.has_value()) return done;
     }
-    if (Clock::now() >= deadline) return std::optional<SourceTransaction>();
+    // A zero timeout means "what is already here": keep reading while frames are buffered.
+    if (timeout.count() > 0 && Clock::now() >= deadline) return std::optional<SourceTransaction>();
   }
 }
 

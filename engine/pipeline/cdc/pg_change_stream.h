@@ -73,6 +73,7 @@ class PgChangeStream {
 
   // The next committed transaction, or nullopt when none completed within `timeout`. A
   // transaction partly received when the timeout passes is kept and completed by a later call.
+  // A zero timeout reads only what has already arrived, as long as frames keep being there.
   Result<std::optional<SourceTransaction>> Next(std::chrono::milliseconds timeout);
 
   // Reports `flushed` (a commit_position returned by Next, after it was applied) to the server
