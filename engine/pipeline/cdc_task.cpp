@@ -69,6 +69,9 @@ class MySqlSource : public ChangeSource {
   explicit MySqlSource(std::unique_ptr<cdc::MySqlChangeStream> stream)
       : stream_(std::move(stream)) {}
   Result<std::optional<cdc::SourceTransaction>> Next() override { return stream_->Next(); }
+  Result<std::optional<cdc::SourceTransaction>> NextIfReady() override {
+    return stream_->NextIfReady();
+  }
   // The binlog has no slot: the checkpoint on the target is the only record.
   Status Confirm(const cdc::SourcePosition&) override { return Status::Ok(); }
   void SetSchemaChangeHandler(std::function<Result<bool>(size_t, const std::vector<std::string>&)> handler) override {

@@ -522,8 +522,11 @@ std::optional<std::vector<std::string>> MySqlColumnsAfterAlter(
   return columns;
 }
 
-Result<std::optional<SourceTransaction>> MySqlChangeStream::Next() {
+Result<std::optional<SourceTransaction>> MySqlChangeStream::Next() { return Next(false); }
+
+Result<std::optional<SourceTransaction>> MySqlChangeStream::Next(bool only_if_ready) {
   while (true) {
+    if (only_if_ready && !stream_->HasData()) return std::optional<SourceTransaction>();
     SY_ASSIGN_OR_RETURN(std::optional<binlog::BinlogEvent> event, stream_->Fetch());
     if (!event) return std::optional<SourceTransaction>();  // non-blocking: end of binlog
     switch (event->type) {

@@ -83,6 +83,9 @@ class MySqlChangeStream {
   // The next committed source transaction that touched a planned table, or nullopt when a
   // heartbeat (or, non-blocking, the end of the binlog) came first.
   Result<std::optional<SourceTransaction>> Next();
+  // Like Next, but returns nullopt as soon as the server has sent nothing more yet (a partly
+  // read transaction is kept for the next call): for batching what has already arrived.
+  Result<std::optional<SourceTransaction>> NextIfReady() { return Next(/*only_if_ready=*/true); }
 
   // Called for a DDL statement (other than DROP/RENAME TABLE) that names a planned table, with
   // the plan index; it may replace that plan (see schema_change.h) and returns whether the
@@ -99,6 +102,7 @@ class MySqlChangeStream {
   MySqlChangeStream(std::unique_ptr<endpoints::mysql::binlog::BinlogStream> stream,
                     const std::vector<TablePlan>* plans);
 
+  Result<std::optional<SourceTransaction>> Next(bool only_if_ready);
   Status OnRows(const endpoints::mysql::binlog::RowsEvent& rows);
   // Handles a QUERY event; sets *done when it completes a transaction to return.
   Status OnQuery(const endpoints::mysql::binlog::BinlogEvent& event, bool* done);

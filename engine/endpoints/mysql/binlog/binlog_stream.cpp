@@ -1,5 +1,7 @@
 #include "engine/endpoints/mysql/binlog/binlog_stream.h"
 
+#include <poll.h>
+
 #include <mariadb_rpl.h>
 #include <sys/socket.h>
 
@@ -188,6 +190,14 @@ Status BinlogStream::LoadCollations() {
     return Status::Ok();
   }
   return FetchError("binlog stream: reading collations");
+}
+
+bool BinlogStream::HasData() const {
+  if (pending_.has_value()) return true;
+  pollfd p{};
+  p.fd = mysql_get_socket(mysql_);
+  p.events = POLLIN;
+  return p.fd >= 0 && ::poll(&p, 1, 0) > 0 && (p.revents & POLLIN) != 0;
 }
 
 void BinlogStream::Abandon() {

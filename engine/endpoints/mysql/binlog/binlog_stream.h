@@ -84,6 +84,10 @@ class BinlogStream {
   // The next event. nullopt only in non-blocking mode, at the end of the binlog.
   Result<std::optional<BinlogEvent>> Fetch();
 
+  // Whether an event can be fetched without waiting for the server, as far as the socket
+  // tells (bytes already in the client library's buffer are not seen: false is "maybe not").
+  bool HasData() const;
+
   // Breaks the connection at the socket; a blocked Fetch returns kConnectionError and the
   // stream is unusable afterwards. Safe from another thread while the stream is alive.
   void Abandon();
