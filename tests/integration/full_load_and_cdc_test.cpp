@@ -115,6 +115,13 @@ class Writer {
   std::thread thread_;
 };
 
+// Waits until the engine says change capture runs (the full load, if any, is over).
+bool WaitForCapture(const BackgroundRun& run) {
+  return WaitUntil(
+      [&] { return run.Output().find("change capture running") != std::string::npos; },
+      std::chrono::seconds(120));
+}
+
 class FullLoadAndCdc : public ::testing::TestWithParam<Case> {
  protected:
   void SetUp() override {
@@ -200,10 +207,7 @@ TEST_P(FullLoadAndCdc, EndsEqualWhileAWriterRunsThroughTheSnapshotPoint) {
             std::chrono::seconds(30));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   ASSERT_TRUE((*open_txn)->Execute("COMMIT").ok());
-  ASSERT_TRUE(WaitUntil(
-      [&] { return run.Output().find("change capture running") != std::string::npos; },
-      std::chrono::seconds(120)))
-      << run.Output();
+  ASSERT_TRUE(WaitForCapture(run)) << run.Output();
   LargeTransaction(1, 20000);
   std::this_thread::sleep_for(std::chrono::seconds(2));
   writer.Stop();
@@ -250,10 +254,7 @@ TEST_P(FullLoadAndCdc, ResumesEqualAfterKillsDuringTheLoadAndDuringCdc) {
   }
   {
     BackgroundRun run(task_, work, "--start-type resume-processing");
-    ASSERT_TRUE(WaitUntil(
-        [&] { return run.Output().find("change capture running") != std::string::npos; },
-        std::chrono::seconds(120)))
-        << run.Output();
+    ASSERT_TRUE(WaitForCapture(run)) << run.Output();
     LargeTransaction(1, 5000);
     std::this_thread::sleep_for(std::chrono::seconds(1));
     run.Signal(SIGKILL);  // during CDC, maybe inside the large transaction's apply
@@ -303,10 +304,7 @@ TEST_P(FullLoadAndCdc, ReconnectsByItselfAfterLostConnectionsAndEndsEqual) {
   const std::string work = MakeTempDir("sy-" + id_ + "-cut");
   Writer writer(source_, 300000);
   BackgroundRun run(task_, work);
-  ASSERT_TRUE(WaitUntil(
-      [&] { return run.Output().find("change capture running") != std::string::npos; },
-      std::chrono::seconds(120)))
-      << run.Output();
+  ASSERT_TRUE(WaitForCapture(run)) << run.Output();
   std::this_thread::sleep_for(std::chrono::seconds(1));
   CutConnections(source_, pipeline::cdc::ReplicationObjectName(id_), target_);
   ASSERT_TRUE(WaitUntil([&] { return run.Output().find("reconnecting in") != std::string::npos; },
@@ -332,10 +330,7 @@ TEST_P(FullLoadAndCdc, RecordsAnApplyConflictAndGoesOn) {
   const std::string before = QueryValue(target_, count_sql);
   const int before_count = before.starts_with("<") ? 0 : std::stoi(before);
   BackgroundRun run(task_, work);
-  ASSERT_TRUE(WaitUntil(
-      [&] { return run.Output().find("change capture running") != std::string::npos; },
-      std::chrono::seconds(120)))
-      << run.Output();
+  ASSERT_TRUE(WaitForCapture(run)) << run.Output();
   const auto target_accounts = catalog::QuoteQualified(GetParam().target, target_schema_, "accounts");
   // The row is gone on the target, then updated on the source: ApplyErrorUpdatePolicy
   // (LOG_ERROR by default) records it and the task goes on with the next change.
@@ -369,10 +364,7 @@ TEST_P(FullLoadAndCdc, ReloadsOneTableWhileChangesKeepComing) {
   const std::string work = MakeTempDir("sy-" + id_ + "-reload");
   Writer writer(source_, 400000);
   BackgroundRun run(task_, work);
-  ASSERT_TRUE(WaitUntil(
-      [&] { return run.Output().find("change capture running") != std::string::npos; },
-      std::chrono::seconds(120)))
-      << run.Output();
+  ASSERT_TRUE(WaitForCapture(run)) << run.Output();
   // The target copy went wrong behind the engine's back; a reload puts it right without
   // stopping the task, and the writer's changes before, during and after it all arrive.
   const auto target_accounts = catalog::QuoteQualified(GetParam().target, target_schema_, "accounts");
@@ -398,10 +390,7 @@ TEST_P(FullLoadAndCdc, ReloadsOneTableWhileChangesKeepComing) {
 TEST_P(FullLoadAndCdc, FollowsColumnsAddedAndDroppedOnTheSource) {
   const std::string work = MakeTempDir("sy-" + id_ + "-ddl");
   BackgroundRun run(task_, work);
-  ASSERT_TRUE(WaitUntil(
-      [&] { return run.Output().find("change capture running") != std::string::npos; },
-      std::chrono::seconds(120)))
-      << run.Output();
+  ASSERT_TRUE(WaitForCapture(run)) << run.Output();
   // A column with a literal default (existing rows take it on both sides), rows that set it,
   // then a dropped column, then more changes of the new shape.
   ExecOrDie(source_, "ALTER TABLE accounts ADD COLUMN extra VARCHAR(20) DEFAULT 'dflt'");
@@ -429,10 +418,7 @@ TEST_P(FullLoadAndCdc, FollowsColumnsAddedAndDroppedOnTheSource) {
 TEST_P(FullLoadAndCdc, ARenamedColumnSuspendsTheTableUntilAReload) {
   const std::string work = MakeTempDir("sy-" + id_ + "-rename");
   BackgroundRun run(task_, work);
-  ASSERT_TRUE(WaitUntil(
-      [&] { return run.Output().find("change capture running") != std::string::npos; },
-      std::chrono::seconds(120)))
-      << run.Output();
+  ASSERT_TRUE(WaitForCapture(run)) << run.Output();
   // A rename cannot be told from a drop and an add: the values would be lost, so the table
   // waits for a reload (the others go on), which rebuilds it from the new shape.
   ExecOrDie(source_, GetParam().source == Engine::kPostgres
