@@ -149,13 +149,13 @@ Result<std::unique_ptr<ChangeSource>> OpenSource(const config::TaskConfig& task,
 // not applied, and those their table's snapshot already holds (committed at or before it).
 class HandoffFilter {
  public:
-  HandoffFilter(std::vector<std::string> loaded_at, std::vector<bool> active)
-      : loaded_at_(std::move(loaded_at)), active_(std::move(active)) {}
-  void SetActive(size_t table, bool active) { active_[table] = active; }
+  // `active` (which tables are applied) is the caller's and is read at each Filter call.
+  HandoffFilter(std::vector<std::string> loaded_at, const std::vector<bool>* active)
+      : loaded_at_(std::move(loaded_at)), active_(active) {}
   void SetLoadedAt(size_t table, std::string position) { loaded_at_[table] = std::move(position); }
 
   Status Filter(cdc::SourceTransaction* txn) {
-    std::vector<bool> keep(active_);
+    std::vector<bool> keep(*active_);
     bool all = true;
     for (size_t i = 0; i < loaded_at_.size(); ++i) {
       if (loaded_at_[i].empty()) continue;
@@ -174,7 +174,7 @@ class HandoffFilter {
 
  private:
   std::vector<std::string> loaded_at_;
-  std::vector<bool> active_;
+  const std::vector<bool>* active_;
 };
 
 int64_t ChangeBytes(const cdc::SourceTransaction& txn) {
@@ -453,7 +453,7 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
       (void)store.SetTableState(p.source.schema, p.source.name, state::TableState::kTableCompleted);
     }
   }
-  HandoffFilter filter(options.loaded_at, options.active);
+  HandoffFilter filter(options.loaded_at, &options.active);
   std::function<Status()> flush_batch;  // set below, once the loop's state exists
   source->SetSchemaChangeHandler([&](size_t t, const std::vector<std::string>& columns_now)
                                       -> Result<bool> {
@@ -476,7 +476,6 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
                             "(switchyard reload, or the console) to go on with it";
     SY_LOG(kWarning, Component::kTargetApply, p.SourceName() << ": " << why);
     applier.Suspend(t);
-    filter.SetActive(t, false);
     options.active[t] = false;
     options.recreate[t] = true;
     (void)store.SetTableState(p.source.schema, p.source.name, state::TableState::kTableError, why);
@@ -529,7 +528,6 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
       }
       if (command->kind == control::Command::Kind::kSuspendTable && table) {
         applier.Suspend(*table);
-        filter.SetActive(*table, false);
         options.active[*table] = false;
         (void)store.SetTableState(command->schema, command->table, state::TableState::kTableError,
                                   "suspended by the operator: changes are not applied; reload "
@@ -553,7 +551,6 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
           if (position.status().code() == StatusCode::kConnectionError) return position.status();
           SY_LOG(kError, Component::kTaskManager, position.status().ToString());
           applier.Suspend(*table);
-          filter.SetActive(*table, false);
           options.active[*table] = false;
           continue;
         }
@@ -562,7 +559,6 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
         options.recreate[*table] = false;
         SY_RETURN_IF_ERROR(source->PlansChanged());
         filter.SetLoadedAt(*table, *position);
-        filter.SetActive(*table, true);
         applier.Resume(*table);
         continue;
       }
