@@ -67,6 +67,9 @@ shared_buffers = 256MB
 max_wal_size = 4GB
 fsync = on
 logging_collector = off
+# A lock waited on for 5 minutes here is a hang (a test's statement behind a stuck session):
+# it fails with the server's message instead of waiting forever.
+lock_timeout = '5min'
 CONF
   # Replication connections from loopback, with a password like any other client.
   echo "host replication all 127.0.0.1/32 scram-sha-256" >> "$dir/pg/pg_hba.conf"
@@ -98,6 +101,8 @@ max_allowed_packet=256M
 local_infile=1
 character-set-server=utf8mb4
 collation-server=utf8mb4_bin
+# As lock_timeout on PostgreSQL: a 5-minute lock wait is a hang, so it fails instead.
+lock_wait_timeout=300
 CONF
   local os_user; os_user=$(id -un); [[ $(id -u) -eq 0 ]] && os_user=$run_user
   as_run_user mariadb-install-db --defaults-file="$dir/my.cnf" --auth-root-authentication-method=socket \

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/servers.h"
+#include "tests/support/test_watchdog.h"
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
   (void)switchyard::testing::Servers();
+  // The slowest test takes about a minute here; ten means something hangs.
+  switchyard::testing::InstallTestWatchdog(std::chrono::minutes(10));
   return RUN_ALL_TESTS();
 }

@@ -53,7 +53,9 @@ std::string MakeTempDir(const std::string& prefix) {
 
 RunResult RunSwitchyardCommand(const std::string& args) {
   RunResult r;
-  const std::string cmd = std::string(SWITCHYARD_BINARY) + " " + args + " 2>&1";
+  // Bounded, so that an engine that hangs fails its test (exit code 124) instead of the run.
+  const std::string cmd =
+      std::string("timeout --kill-after=10 300 ") + SWITCHYARD_BINARY + " " + args + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return r;
   char buf[4096];
@@ -61,6 +63,8 @@ RunResult RunSwitchyardCommand(const std::string& args) {
   while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
   int status = pclose(pipe);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (r.exit_code == 124 || r.exit_code == 137)
+    r.output += "\n[test: switchyard " + args.substr(0, args.find(' ')) + " killed after 300 s]\n";
   return r;
 }
 
