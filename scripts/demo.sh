@@ -222,9 +222,9 @@ equal=0
 compare_tables || equal=1
 echo
 echo "== Spot check: the newest payment event on both sides"
-my --table -e "SELECT id, event_uuid, kind, flags, amount, status_bits + 0 AS status_bits, message, cutoff, created_at
+my --table -e "SELECT id, event_uuid, kind, flags, amount, status_bits + 0 AS status_bits, client_ip, message, cutoff, created_at
   FROM shop.payment_events ORDER BY id DESC LIMIT 1"
-pg -d demo -c "SELECT id, event_uuid, kind, flags, amount, status_bits::int AS status_bits, message, cutoff, created_at
+pg -d demo -c "SELECT id, event_uuid, kind, flags, amount, status_bits::int AS status_bits, client_ip, message, cutoff, created_at
   FROM shop.payment_events ORDER BY id DESC LIMIT 1"
 if [[ -z $caught_up || $equal -ne 0 || $rc -ne 0 ]]; then
   echo "demo: the target did not end equal to the source (or the task failed)" >&2

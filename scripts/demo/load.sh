@@ -27,14 +27,16 @@ payment_sql() {
   local insert update delete pick
   insert="INSERT INTO payment_events (event_uuid, order_id, kind, flags, amount, currency, fx_rate,
   risk_score, attempt, installments, terminal_id, captured, status_bits, card_fingerprint,
-  psp_reference, message, raw_response, payload, booked_on, fiscal_year, cutoff,
+  client_ip, psp_reference, message, raw_response, payload, booked_on, fiscal_year, cutoff,
   created_at)
 VALUES (UUID(), 1 + FLOOR(RAND() * 100000),
   ELT(1 + FLOOR(RAND() * 4), 'authorize', 'capture', 'refund', 'chargeback'),
   ELT(1 + FLOOR(RAND() * 4), '', '3ds', '3ds,retry', 'manual'),
   ROUND(RAND() * 2000, 2), ELT(1 + FLOOR(RAND() * 3), 'EUR', 'USD', 'NOK'),
   1 + RAND() / 10, RAND() * 100, 1, IF(RAND() < 0.2, 3, NULL), FLOOR(RAND() * 16777215),
-  RAND() < 0.5, b'00000001', UNHEX(MD5(RAND())), CONCAT('psp_', HEX(FLOOR(RAND() * 4294967295))),
+  RAND() < 0.5, b'00000001', UNHEX(MD5(RAND())),
+  IF(RAND() < 0.5, '2001:db8::7', CONCAT('::ffff:192.0.2.', FLOOR(RAND() * 255))),
+  CONCAT('psp_', HEX(FLOOR(RAND() * 4294967295))),
   'live write ✓ — Zoë', UNHEX(CONCAT('00FF', MD5(RAND()))),
   JSON_OBJECT('source', 'demo', 'n', FLOOR(RAND() * 1000), 'ok', TRUE),
   CURRENT_DATE, YEAR(CURRENT_DATE), CURRENT_TIME(3), NOW(6));"

@@ -48,7 +48,7 @@ CREATE TABLE order_items (
 );
 CREATE TABLE payment_events (
   id bigint unsigned AUTO_INCREMENT PRIMARY KEY,
-  event_uuid char(36) NOT NULL,
+  event_uuid uuid NOT NULL,
   order_id bigint unsigned NOT NULL,
   kind enum('authorize','capture','refund','chargeback') NOT NULL,
   flags set('3ds','retry','manual') NOT NULL DEFAULT '',
@@ -62,6 +62,7 @@ CREATE TABLE payment_events (
   captured tinyint(1) NOT NULL DEFAULT 0,
   status_bits bit(8) NOT NULL DEFAULT b'0',
   card_fingerprint binary(16),
+  client_ip inet6,
   psp_reference varchar(64),
   message text,
   raw_response blob,
@@ -106,8 +107,8 @@ SELECT o.seq, l.seq, 1 + (o.seq * 31 + l.seq) % 2000, 1 + (o.seq + l.seq) % 4,
 FROM seq_1_to_100000 o JOIN seq_1_to_3 l ON l.seq <= 1 + o.seq % 3;
 
 INSERT INTO payment_events (event_uuid, order_id, kind, flags, amount, currency, fx_rate, risk_score,
-  attempt, installments, terminal_id, captured, status_bits, card_fingerprint, psp_reference,
-  message, raw_response, payload, booked_on, fiscal_year, cutoff, created_at,
+  attempt, installments, terminal_id, captured, status_bits, card_fingerprint, client_ip,
+  psp_reference, message, raw_response, payload, booked_on, fiscal_year, cutoff, created_at,
   updated_at)
 SELECT CONCAT(LPAD(HEX(seq), 8, '0'), '-7e57-4000-8000-', LPAD(HEX(seq * 7919), 12, '0')),
        1 + seq * 3 % 100000,
@@ -123,6 +124,7 @@ SELECT CONCAT(LPAD(HEX(seq), 8, '0'), '-7e57-4000-8000-', LPAD(HEX(seq * 7919), 
        seq % 2,
        seq % 256,
        IF(seq % 6 = 0, NULL, UNHEX(MD5(seq))),
+       IF(seq % 2 = 0, CONCAT('2001:db8::', HEX(seq)), CONCAT('::ffff:192.0.2.', seq % 255)),
        CONCAT('psp_', LPAD(HEX(seq * 104729), 10, '0')),
        ELT(1 + seq % 4, 'approved', 'Karte abgelehnt — bitte erneut', '3-D Secure 🔒 challenge', NULL),
        IF(seq % 5 = 0, NULL, UNHEX(CONCAT('00FF', MD5(seq)))),

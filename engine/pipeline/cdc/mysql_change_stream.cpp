@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "engine/catalog/identifier.h"
+#include "engine/endpoints/mysql/binlog/fixed_binary_text.h"
 #include "engine/endpoints/mysql/binlog/value_decoder.h"
 
 namespace switchyard::pipeline::cdc {
@@ -28,18 +29,21 @@ std::string Lower(std::string_view s) {
 }
 
 // How one target column's value is made from a binlog value.
-enum class Conversion { kPlain, kFloatAsDouble, kBitDigits, kBitNumber };
+enum class Conversion { kPlain, kFloatAsDouble, kBitDigits, kBitNumber, kFixedBinaryText };
 
 struct ColumnSource {
   size_t binlog_index = 0;
   Conversion conversion = Conversion::kPlain;
   int bit_digits = 0;  // kBitDigits: n of LPAD(...,n,'0')
+  // kFixedBinaryText: MariaDB UUID/INET4/INET6, binary in the binlog, text in a SELECT.
+  binlog::FixedBinaryType fixed_binary = binlog::FixedBinaryType::kUuid;
   bool truth = false;  // wrapped in (... <> 0)
 };
 
 // Parses the select_expr the type mapping gives a MySQL column (type_mapping.cpp).
+// `source_data_type` is the column's DATA_TYPE in the source catalog.
 Result<ColumnSource> ParseSelectExpr(const catalog::ColumnPlan& col, const binlog::ColumnDef& def,
-                                     size_t index) {
+                                     size_t index, std::string_view source_data_type) {
   ColumnSource s;
   s.binlog_index = index;
   std::string_view expr = col.select_expr;
@@ -57,6 +61,19 @@ Result<ColumnSource> ParseSelectExpr(const catalog::ColumnPlan& col, const binlo
   const std::string lpad_prefix = "LPAD(BIN(" + qcol + "+0),";
   if (expr == qcol || expr == col.source_name) {
     s.conversion = Conversion::kPlain;
+    if (auto fixed = binlog::FixedBinaryTypeOf(source_data_type)) {
+      if (def.type != binlog::column_type::kString ||
+          def.real_type != binlog::column_type::kString ||
+          def.max_length != binlog::FixedBinaryLength(*fixed)) {
+        return Status::DataError("MySQL change stream: column \"" + col.source_name + "\" is " +
+                                 std::string(source_data_type) +
+                                 " in the catalog but not a BINARY(" +
+                                 std::to_string(binlog::FixedBinaryLength(*fixed)) +
+                                 ") in the binlog; was the table altered?");
+      }
+      s.conversion = Conversion::kFixedBinaryText;
+      s.fixed_binary = *fixed;
+    }
   } else if (expr == cast_prefix) {
     s.conversion =
         def.type == binlog::column_type::kFloat ? Conversion::kFloatAsDouble : Conversion::kPlain;
@@ -122,6 +139,14 @@ Result<std::string> Convert(const ColumnSource& s, const std::string& decoded,
     case Conversion::kBitNumber:
       value = std::to_string(BitValue(decoded));
       break;
+    case Conversion::kFixedBinaryText: {
+      auto text = binlog::FixedBinaryToText(s.fixed_binary, decoded);
+      if (!text.ok()) {
+        return text.status().WithContext("MySQL change stream: column \"" + col.target_name + "\"");
+      }
+      value = std::move(text).value();
+      break;
+    }
   }
   if (s.truth) {
     bool nz = s.conversion == Conversion::kBitDigits ? value.find('1') != std::string::npos
@@ -165,7 +190,12 @@ Result<std::vector<ColumnSource>> MapColumns(const TablePlan& plan, const binlog
       return Status::DataError("MySQL change stream: column \"" + col.source_name + "\" of " +
                                plan.SourceName() + " is not in the binlog's row image");
     }
-    SY_ASSIGN_OR_RETURN(ColumnSource s, ParseSelectExpr(col, cols[*index], *index));
+    std::string_view source_data_type;
+    for (const catalog::Column& c : plan.source.columns) {
+      if (EqualsIgnoreCase(c.name, col.source_name)) source_data_type = c.type.name;
+    }
+    SY_ASSIGN_OR_RETURN(ColumnSource s,
+                        ParseSelectExpr(col, cols[*index], *index, source_data_type));
     out.push_back(s);
   }
   return out;
