@@ -14,6 +14,11 @@ class UniqueFd {
   UniqueFd(const UniqueFd&) = delete;
   UniqueFd& operator=(const UniqueFd&) = delete;
   int get() const { return fd_; }
+  // Closes the descriptor held (if any) and takes `fd`.
+  void reset(int fd = -1) {
+    if (fd_ >= 0) close(fd_);
+    fd_ = fd;
+  }
   // Gives up ownership without closing.
   int release() {
     const int fd = fd_;

@@ -30,6 +30,7 @@ constexpr std::string_view kImplementedSettings[] = {
     "ErrorBehavior.RecoverableErrorThrottlingMax",
     "ErrorBehavior.RecoverableErrorStopRetryAfterThrottlingMax",
     "ChangeProcessingDdlHandlingPolicy.HandleSourceTableAltered",
+    "ChangeProcessingTuning.MemoryLimitTotal",
     "Logging.EnableLogging",
     "Logging.LogComponents",
     "ControlTablesSettings.ControlSchema",

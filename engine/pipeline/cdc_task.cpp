@@ -40,6 +40,7 @@ class ChangeSource {
   virtual Result<std::optional<cdc::SourceTransaction>> NextIfReady() {
     return std::optional<cdc::SourceTransaction>();
   }
+  virtual void SetSpillSpace(cdc::SpillSpace* space) = 0;
 };
 
 class PgSource : public ChangeSource {
@@ -59,6 +60,7 @@ class PgSource : public ChangeSource {
   Result<std::optional<cdc::SourceTransaction>> NextIfReady() override {
     return stream_->Next(std::chrono::milliseconds(0));
   }
+  void SetSpillSpace(cdc::SpillSpace* space) override { stream_->SetSpillSpace(space); }
 
  private:
   std::unique_ptr<cdc::PgChangeStream> stream_;
@@ -77,6 +79,7 @@ class MySqlSource : public ChangeSource {
   void SetSchemaChangeHandler(std::function<Result<bool>(size_t, const std::vector<std::string>&)> handler) override {
     stream_->SetSchemaChangeHandler(std::move(handler));
   }
+  void SetSpillSpace(cdc::SpillSpace* space) override { stream_->SetSpillSpace(space); }
 
  private:
   std::unique_ptr<cdc::MySqlChangeStream> stream_;
@@ -168,8 +171,8 @@ class HandoffFilter {
       }
     }
     for (bool k : keep) all = all && k;
-    if (!all) std::erase_if(txn->changes, [&](const cdc::RowChange& c) { return !keep[c.table]; });
-    return Status::Ok();
+    if (all) return Status::Ok();
+    return txn->changes.Filter([&](const cdc::RowChange& c) { return bool(keep[c.table]); });
   }
 
  private:
@@ -439,6 +442,7 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
            "resuming change capture after " << checkpoint->position.text);
   }
   SY_ASSIGN_OR_RETURN(auto source, OpenSource(task, plans, checkpoint, options.loaded_at));
+  source->SetSpillSpace(options.spill);
   size_t active_tables = 0;
   for (size_t i = 0; i < plans.size(); ++i) {
     const auto& p = plans[i];
@@ -496,10 +500,22 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
     std::vector<std::pair<int64_t, int64_t>> sizes;  // rows, bytes per transaction
     for (auto& t : batch) {
       sizes.emplace_back(static_cast<int64_t>(t.changes.size()), ChangeBytes(t));
+      if (const int64_t spilled = t.changes.spilled_changes(); spilled > 0) {
+        SY_LOG(kInfo, Component::kSorter,
+               "transaction committed at " << t.commit_position.text << ": " << t.changes.size()
+                                           << " changes, " << spilled
+                                           << " of them spilled to disk (MemoryLimitTotal)");
+      }
       if (metrics != nullptr) metrics->OnRead(t.commit_time, sizes.back().first, sizes.back().second);
       SY_RETURN_IF_ERROR(filter.Filter(&t));  // counted as captured before this, as always
     }
-    Status applied = batch.size() == 1 ? applier.Apply(batch.front()) : applier.ApplyBatch(batch);
+    Status applied;
+    try {
+      applied = batch.size() == 1 ? applier.Apply(batch.front()) : applier.ApplyBatch(batch);
+    } catch (const cdc::SpillReadError& e) {
+      // The target transaction was not committed: resuming reads these changes again.
+      applied = Status::IoError(e.what());
+    }
     if (!applied.ok()) {
       return applied.WithContext("applying the source transaction(s) committed up to " +
                                  batch.back().commit_position.text +

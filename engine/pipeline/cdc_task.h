@@ -19,7 +19,7 @@
 // known position while the apply loop waits (the other tables' changes queue up on the source
 // meanwhile), then applies that table's changes after the snapshot: no gap, nothing twice.
 // Column changes on the source are followed or suspend the table until a reload
-// (schema_change.h). Not yet: batching, spill.
+// (schema_change.h). Changes beyond MemoryLimitTotal wait in spill files (change_list.h).
 #pragma once
 
 #include <stop_token>
@@ -28,6 +28,7 @@
 
 #include "engine/config/task_config.h"
 #include "engine/control/command.h"
+#include "engine/pipeline/cdc/spill_space.h"
 #include "engine/pipeline/table_plan.h"
 #include "engine/pipeline/task_metrics.h"
 #include "engine/state/state_store.h"
@@ -46,6 +47,8 @@ struct CdcOptions {
   // Where a table reloaded during CDC writes its deferred objects (FullLoad's state_dir).
   std::string state_dir;
   TaskMetrics* metrics = nullptr;            // optional
+  // Where changes beyond the memory budget go; optional: without it they stay in memory.
+  cdc::SpillSpace* spill = nullptr;
   control::CommandQueue* commands = nullptr;  // optional
 };
 

@@ -56,6 +56,11 @@ void TaskMetrics::SetRetainedLogProbe(std::function<std::optional<double>()> pro
   retained_probe_ = std::move(probe);
 }
 
+void TaskMetrics::SetSpillSpace(const cdc::SpillSpace* space) {
+  std::lock_guard lock(spill_mu_);
+  spill_ = space;
+}
+
 void TaskMetrics::Start() {
   last_publish_ = std::chrono::steady_clock::now();
   thread_ = std::jthread([this](std::stop_token stop) {
@@ -140,10 +145,20 @@ void TaskMetrics::Publish() {
     samples.emplace_back(metric::kCdcLatencySource, source_latency);
     samples.emplace_back(metric::kCdcLatencyTarget, target_latency);
     samples.emplace_back(metric::kCdcIncomingChanges, in_memory);
-    samples.emplace_back(metric::kCdcChangesMemorySource, 0);
-    samples.emplace_back(metric::kCdcChangesMemoryTarget, in_memory);
-    samples.emplace_back(metric::kCdcChangesDiskSource, 0);
-    samples.emplace_back(metric::kCdcChangesDiskTarget, 0);
+    {
+      // Source: changes of transactions still being received; target: of committed ones
+      // waiting to be applied. Without a SpillSpace, everything read and not applied.
+      using Stage = cdc::SpillSpace::Stage;
+      std::lock_guard lock(spill_mu_);
+      samples.emplace_back(metric::kCdcChangesMemorySource,
+                           spill_ ? spill_->resident_changes(Stage::kSource) : 0);
+      samples.emplace_back(metric::kCdcChangesMemoryTarget,
+                           spill_ ? spill_->resident_changes(Stage::kTarget) : in_memory);
+      samples.emplace_back(metric::kCdcChangesDiskSource,
+                           spill_ ? spill_->disk_changes(Stage::kSource) : 0);
+      samples.emplace_back(metric::kCdcChangesDiskTarget,
+                           spill_ ? spill_->disk_changes(Stage::kTarget) : 0);
+    }
     samples.emplace_back(metric::kCdcThroughputRowsSource, (read_rows - last_read_rows_) / dt);
     samples.emplace_back(metric::kCdcThroughputRowsTarget, (applied_rows - last_applied_rows_) / dt);
     samples.emplace_back(metric::kCdcThroughputBandwidthSource,

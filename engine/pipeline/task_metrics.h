@@ -20,10 +20,12 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include "engine/pipeline/cdc/spill_space.h"
 #include "engine/state/state_store.h"
 
 namespace switchyard::pipeline {
@@ -38,6 +40,8 @@ class TaskMetrics {
   void SetRetainedLogProbe(std::function<std::optional<double>()> probe);
   void Start();
   void Stop();
+  // Where the CDCChangesMemory*/CDCChangesDisk* counts come from while CDC runs (null: none).
+  void SetSpillSpace(const cdc::SpillSpace* space);
 
   // A source transaction was read (not yet applied).
   void OnRead(std::chrono::system_clock::time_point commit_time, int64_t rows, int64_t bytes);
@@ -52,6 +56,8 @@ class TaskMetrics {
   state::StateStore& store_;
   const std::string state_dir_;
   std::function<std::optional<double>()> retained_probe_;
+  std::mutex spill_mu_;
+  const cdc::SpillSpace* spill_ = nullptr;  // guarded by spill_mu_
   std::jthread thread_;
 
   static int64_t Micros(std::chrono::system_clock::time_point t);

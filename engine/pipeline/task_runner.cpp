@@ -197,8 +197,15 @@ RunOutcome TaskRunner::RunChangeCapture(state::StateStore& store,
     r.estimated_rows = p.source.estimated_rows;
     (void)store.UpsertTable(r);
   }
+  // Changes beyond MemoryLimitTotal (MB) wait in files under the state directory.
+  auto spill = cdc::SpillSpace::Open(state_dir_ + "/spill",
+                                     task_.settings.change_processing_tuning.memory_limit_total << 20);
+  if (!spill.ok()) return Fail(&store, 1, spill.status());
+  options.spill = spill->get();
+  metrics_->SetSpillSpace(options.spill);
   (void)store.SetTaskStatus(TaskStatus::kRunning);
   Status st = RunCdc(task_, plans, std::move(options), store, stop_.get_token());
+  metrics_->SetSpillSpace(nullptr);
   if (!st.ok()) return Fail(&store, 1, st);
   (void)store.SetTaskStatus(TaskStatus::kStopped, StopReason::kNormal, "stopped by request");
   SY_LOG(kInfo, Component::kTaskManager,

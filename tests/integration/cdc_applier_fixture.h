@@ -125,6 +125,13 @@ class CdcApplierFixture : public ::testing::TestWithParam<Engine> {
     return "binlog.00000" + std::to_string(1 + n / 10) + ":" + std::to_string(4 + (n % 10) * 100);
   }
 
+  // Transactions are move-only (their changes may own a spill file).
+  template <typename... T>
+  static std::vector<SourceTransaction> Batch(T&&... txns) {
+    std::vector<SourceTransaction> out;
+    (out.push_back(std::forward<T>(txns)), ...);
+    return out;
+  }
   SourceTransaction Txn(int n, std::vector<RowChange> changes) const {
     SourceTransaction t;
     t.commit_position.text = Pos(n);

@@ -198,19 +198,19 @@ TEST_P(CdcApplier, ApplyBatchCommitsAllOrNothing) {
   auto ins = [&](int id) {
     return Ins(m, {V(std::to_string(id)), V("r"), N(), N(), N(), N(), N()});
   };
-  Status st = a->ApplyBatch({Txn(1, {ins(1)}), Txn(2, {ins(2)}),
-                             Txn(3, {Del(m, {V("77"), N(), N(), N(), N(), N(), N()})})});
+  Status st = a->ApplyBatch(Batch(Txn(1, {ins(1)}), Txn(2, {ins(2)}),
+                             Txn(3, {Del(m, {V("77"), N(), N(), N(), N(), N(), N()})})));
   EXPECT_EQ(st.code(), StatusCode::kDataError) << st.ToString();
   EXPECT_TRUE(MixedRows().empty());
   EXPECT_FALSE(Stored().has_value());
 
-  ASSERT_TRUE(a->ApplyBatch({Txn(1, {ins(1)}), Txn(2, {ins(2)}), Txn(3, {ins(3)})}).ok());
+  ASSERT_TRUE(a->ApplyBatch(Batch(Txn(1, {ins(1)}), Txn(2, {ins(2)}), Txn(3, {ins(3)}))).ok());
   EXPECT_EQ(MixedRows().size(), 3u);
   EXPECT_EQ(Stored()->position.text, Pos(3));
   EXPECT_EQ(Stored()->transactions_applied, 3);
 
   // Replay overlapping the checkpoint: 2 and 3 are skipped, 4 is applied.
-  ASSERT_TRUE(a->ApplyBatch({Txn(2, {ins(2)}), Txn(3, {ins(3)}), Txn(4, {ins(4)})}).ok());
+  ASSERT_TRUE(a->ApplyBatch(Batch(Txn(2, {ins(2)}), Txn(3, {ins(3)}), Txn(4, {ins(4)}))).ok());
   EXPECT_FALSE(a->last_skipped());
   EXPECT_EQ(MixedRows().size(), 4u);
   EXPECT_EQ(Stored()->position.text, Pos(4));

@@ -122,6 +122,7 @@ class BackgroundRun {
   BackgroundRun& operator=(const BackgroundRun&) = delete;
 
   void Signal(int sig) { kill(pid_, sig); }
+  pid_t pid() const { return pid_; }
   // Exit code, 128 + signal when killed by one, or -1 when still running after `timeout`.
   int Wait(std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
     if (exited_) return exit_code_;

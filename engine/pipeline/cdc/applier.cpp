@@ -293,7 +293,7 @@ Status Applier::HandleFailedChange(const SourceTransaction& txn, const RowChange
   return Status::Ok();
 }
 
-Status Applier::ApplyInserts(const std::vector<RowChange>& changes, size_t begin, size_t end,
+Status Applier::ApplyInserts(const ChangeList& changes, size_t begin, size_t end,
                              ApplyStats* delta, Attempt* attempt) {
   const TablePlan& plan = (*plans_)[changes[begin].table];
   ChangeSqlBuilder b(*target_, plan);

@@ -354,7 +354,7 @@ Result<std::unique_ptr<MySqlChangeStream>> MySqlChangeStream::Start(
 void MySqlChangeStream::Reset() {
   in_transaction_ = false;
   gtid_.clear();
-  changes_.clear();
+  changes_ = ChangeList(spill_, SpillSpace::Stage::kSource);
 }
 
 SourceTransaction MySqlChangeStream::Finish(const binlog::BinlogEvent& end) {
@@ -362,6 +362,7 @@ SourceTransaction MySqlChangeStream::Finish(const binlog::BinlogEvent& end) {
   t.commit_position.text = end.file + ":" + std::to_string(end.next_position);
   if (!gtid_.empty()) t.commit_position.text += " " + gtid_;
   t.commit_time = std::chrono::system_clock::time_point(std::chrono::seconds(end.timestamp));
+  changes_.MarkComplete();
   t.changes = std::move(changes_);
   Reset();
   return t;
@@ -399,7 +400,7 @@ Status MySqlChangeStream::OnRows(const binlog::RowsEvent& rows) {
                                          change.op == ChangeOp::kInsert ? ImageRole::kAfterInsert
                                                                         : ImageRole::kAfterUpdate));
       }
-      changes_.push_back(std::move(change));
+      SY_RETURN_IF_ERROR(changes_.Append(std::move(change)));
     }
   }
   return Status::Ok();
@@ -425,7 +426,7 @@ Status MySqlChangeStream::OnQuery(const binlog::BinlogEvent& event, bool* done) 
     for (size_t p = 0; p < plans_->size(); ++p) {
       const TablePlan& plan = (*plans_)[p];
       if (plan.source.schema == target->first && plan.source.name == target->second) {
-        changes_.push_back({ChangeOp::kTruncate, p, {}, {}});
+        SY_RETURN_IF_ERROR(changes_.Append({ChangeOp::kTruncate, p, {}, {}}));
       }
     }
     if (!changes_.empty() && !in_transaction_) *done = true;

@@ -95,6 +95,13 @@ class MySqlChangeStream {
       std::function<Result<bool>(size_t table, const std::vector<std::string>& columns_now)>;
   void SetSchemaChangeHandler(SchemaChangeHandler handler) { on_schema_change_ = std::move(handler); }
 
+  // Where changes go beyond the memory budget (MemoryLimitTotal); must outlive the stream.
+  // Without one, every change stays in memory.
+  void SetSpillSpace(SpillSpace* space) {
+    spill_ = space;
+    if (changes_.empty()) changes_ = ChangeList(space, SpillSpace::Stage::kSource);
+  }
+
   // Breaks the connection so that a blocked Next() returns; from any thread.
   void Abandon() { stream_->Abandon(); }
 
@@ -114,7 +121,8 @@ class MySqlChangeStream {
   // The transaction being collected.
   bool in_transaction_ = false;  // BEGIN seen (a GTID alone may be followed by a DDL QUERY)
   std::string gtid_;
-  std::vector<RowChange> changes_;
+  SpillSpace* spill_ = nullptr;  // null: changes stay in memory
+  ChangeList changes_;
   SchemaChangeHandler on_schema_change_;
 };
 

@@ -116,7 +116,7 @@ Result<std::optional<SourceTransaction>> PgChangeStream::Next(std::chrono::milli
   }
 }
 
-std::optional<SourceTransaction> PgChangeStream::Finish(std::vector<RowChange> changes, Lsn end_lsn,
+std::optional<SourceTransaction> PgChangeStream::Finish(ChangeList changes, Lsn end_lsn,
                                                         int64_t commit_time_us) const {
   if (end_lsn <= start_) return std::nullopt;  // already behind where we were asked to start
   SourceTransaction txn;
@@ -124,6 +124,7 @@ std::optional<SourceTransaction> PgChangeStream::Finish(std::vector<RowChange> c
   txn.commit_time = std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(
           std::chrono::microseconds(commit_time_us + repl::kPostgresEpochUnixMicros)));
+  changes.MarkComplete();
   txn.changes = std::move(changes);
   return txn;
 }
@@ -181,7 +182,7 @@ Status PgChangeStream::OnRelation(const repl::Relation& relation) {
   if (plan && on_schema_change_ && ColumnsDiffer(relation, (*plans_)[*plan])) {
     // Changes of this table already decoded with the old columns cannot be applied with new
     // ones: a schema change inside a transaction that changed the table before it.
-    auto touches = [&](const std::vector<RowChange>& changes) {
+    auto touches = [&](const ChangeList& changes) {
       return std::any_of(changes.begin(), changes.end(),
                          [&](const RowChange& c) { return c.table == *plan; });
     };
@@ -242,7 +243,7 @@ Result<std::vector<ChangeValue>> PgChangeStream::Map(const RelationMap& map,
   return out;
 }
 
-Result<std::vector<RowChange>*> PgChangeStream::Target(std::optional<uint32_t> xid) {
+Result<ChangeList*> PgChangeStream::Target(std::optional<uint32_t> xid) {
   if (stream_xid_.has_value()) {
     Streamed& s = streamed_[*stream_xid_];
     if (xid.has_value()) s.message_xids.insert(*xid);
@@ -258,7 +259,7 @@ Status PgChangeStream::Handle(const repl::PgOutputMessage& message,
                               std::optional<SourceTransaction>* done) {
   if (std::get_if<repl::BeginMessage>(&message) != nullptr) {
     in_txn_ = true;
-    txn_changes_.clear();
+    txn_changes_ = ChangeList(spill_, SpillSpace::Stage::kSource);
     return Status::Ok();
   }
   if (auto* commit = std::get_if<repl::CommitMessage>(&message)) {
@@ -272,16 +273,16 @@ Status PgChangeStream::Handle(const repl::PgOutputMessage& message,
     return OnRelation(relation->relation);
   }
   if (auto* insert = std::get_if<repl::InsertMessage>(&message)) {
-    SY_ASSIGN_OR_RETURN(std::vector<RowChange> * changes, Target(insert->xid));
+    SY_ASSIGN_OR_RETURN(ChangeList * changes, Target(insert->xid));
     const RelationMap* map = Find(insert->relation_oid);
     if (map == nullptr || !map->plan.has_value()) return Status::Ok();
     RowChange change{ChangeOp::kInsert, *map->plan, {}, {}};
     SY_ASSIGN_OR_RETURN(change.after, Map(*map, insert->new_tuple, "Insert new"));
-    changes->push_back(std::move(change));
+    SY_RETURN_IF_ERROR(changes->Append(std::move(change)));
     return Status::Ok();
   }
   if (auto* update = std::get_if<repl::UpdateMessage>(&message)) {
-    SY_ASSIGN_OR_RETURN(std::vector<RowChange> * changes, Target(update->xid));
+    SY_ASSIGN_OR_RETURN(ChangeList * changes, Target(update->xid));
     const RelationMap* map = Find(update->relation_oid);
     if (map == nullptr || !map->plan.has_value()) return Status::Ok();
     RowChange change{ChangeOp::kUpdate, *map->plan, {}, {}};
@@ -289,30 +290,32 @@ Status PgChangeStream::Handle(const repl::PgOutputMessage& message,
       SY_ASSIGN_OR_RETURN(change.before, Map(*map, update->old_tuple, "Update old"));
     }
     SY_ASSIGN_OR_RETURN(change.after, Map(*map, update->new_tuple, "Update new"));
-    changes->push_back(std::move(change));
+    SY_RETURN_IF_ERROR(changes->Append(std::move(change)));
     return Status::Ok();
   }
   if (auto* del = std::get_if<repl::DeleteMessage>(&message)) {
-    SY_ASSIGN_OR_RETURN(std::vector<RowChange> * changes, Target(del->xid));
+    SY_ASSIGN_OR_RETURN(ChangeList * changes, Target(del->xid));
     const RelationMap* map = Find(del->relation_oid);
     if (map == nullptr || !map->plan.has_value()) return Status::Ok();
     RowChange change{ChangeOp::kDelete, *map->plan, {}, {}};
     SY_ASSIGN_OR_RETURN(change.before, Map(*map, del->old_tuple, "Delete old"));
-    changes->push_back(std::move(change));
+    SY_RETURN_IF_ERROR(changes->Append(std::move(change)));
     return Status::Ok();
   }
   if (auto* truncate = std::get_if<repl::TruncateMessage>(&message)) {
-    SY_ASSIGN_OR_RETURN(std::vector<RowChange> * changes, Target(truncate->xid));
+    SY_ASSIGN_OR_RETURN(ChangeList * changes, Target(truncate->xid));
     for (uint32_t oid : truncate->relation_oids) {
       const RelationMap* map = Find(oid);
       if (map == nullptr || !map->plan.has_value()) continue;
-      changes->push_back(RowChange{ChangeOp::kTruncate, *map->plan, {}, {}});
+      SY_RETURN_IF_ERROR(changes->Append(RowChange{ChangeOp::kTruncate, *map->plan, {}, {}}));
     }
     return Status::Ok();
   }
   if (auto* start = std::get_if<repl::StreamStartMessage>(&message)) {
     stream_xid_ = start->xid;
-    if (start->first_segment) streamed_[start->xid] = Streamed{};
+    if (start->first_segment) {
+      streamed_[start->xid] = Streamed{ChangeList(spill_, SpillSpace::Stage::kSource), {}};
+    }
     return Status::Ok();
   }
   if (std::get_if<repl::StreamStopMessage>(&message) != nullptr) {
@@ -320,7 +323,7 @@ Status PgChangeStream::Handle(const repl::PgOutputMessage& message,
     return Status::Ok();
   }
   if (auto* commit = std::get_if<repl::StreamCommitMessage>(&message)) {
-    std::vector<RowChange> changes;
+    ChangeList changes;
     auto it = streamed_.find(commit->xid);
     if (it != streamed_.end()) {
       changes = std::move(it->second.changes);

@@ -17,8 +17,9 @@
 // - commit_position is the Commit's end LSN in "X/Y" form (position.h), commit_time the
 //   Commit's timestamp. A transaction with no change to a planned table is still returned
 //   (empty `changes`) so its position can be confirmed.
-// - Streamed transactions (Stream Start/Stop/Commit/Abort) are buffered in memory per top-level
-//   xid until Stream Commit and then returned as one SourceTransaction. Stream Abort of the
+// - Streamed transactions (Stream Start/Stop/Commit/Abort) are buffered per top-level xid (in
+//   memory, and in spill files beyond the SpillSpace's budget) until Stream Commit and then
+//   returned as one SourceTransaction. Stream Abort of the
 //   top-level xid discards its buffer. NOT HANDLED: Stream Abort of a sub-transaction whose
 //   changes were already streamed (ROLLBACK TO SAVEPOINT inside a large transaction): Next
 //   returns kUnsupported (discarding exactly that sub-transaction's changes is future work).
@@ -94,6 +95,9 @@ class PgChangeStream {
   void SetSchemaChangeHandler(SchemaChangeHandler handler) { on_schema_change_ = std::move(handler); }
   // Maps every relation seen so far again, after the plans changed (a table reloaded).
   Status Remap();
+  // Where changes go beyond the memory budget (MemoryLimitTotal); must outlive the stream.
+  // Without one, every change stays in memory.
+  void SetSpillSpace(SpillSpace* space) { spill_ = space; }
 
  private:
   struct RelationMap {
@@ -115,12 +119,12 @@ class PgChangeStream {
                 std::optional<SourceTransaction>* done);
   Status OnRelation(const endpoints::postgres::replication::Relation& relation);
   // The changes list a data message belongs to (the open or streamed transaction).
-  Result<std::vector<RowChange>*> Target(std::optional<uint32_t> xid);
+  Result<ChangeList*> Target(std::optional<uint32_t> xid);
   Result<std::vector<ChangeValue>> Map(const RelationMap& map,
                                        const endpoints::postgres::replication::TupleData& tuple,
                                        const char* what) const;
   const RelationMap* Find(uint32_t relation_oid) const;
-  std::optional<SourceTransaction> Finish(std::vector<RowChange> changes, Lsn end_lsn,
+  std::optional<SourceTransaction> Finish(ChangeList changes, Lsn end_lsn,
                                           int64_t commit_time_us) const;
 
   std::unique_ptr<endpoints::postgres::replication::ReplicationConnection> conn_;
@@ -130,10 +134,11 @@ class PgChangeStream {
   std::map<uint32_t, RelationMap> relations_;
   // Non-streamed transaction between Begin and Commit.
   bool in_txn_ = false;
-  std::vector<RowChange> txn_changes_;
+  SpillSpace* spill_ = nullptr;  // null: changes stay in memory
+  ChangeList txn_changes_;
   // Streamed transactions by top-level xid, and the xids their data messages carried.
   struct Streamed {
-    std::vector<RowChange> changes;
+    ChangeList changes;
     std::set<uint32_t> message_xids;
   };
   std::map<uint32_t, Streamed> streamed_;
