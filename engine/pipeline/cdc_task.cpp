@@ -10,9 +10,8 @@
 #include "engine/logging/log.h"
 #include "engine/pipeline/cdc/applier.h"
 #include "engine/pipeline/cdc/apply_exceptions.h"
+#include "engine/pipeline/cdc/change_source.h"
 #include "engine/pipeline/cdc/control_table.h"
-#include "engine/pipeline/cdc/mysql_change_stream.h"
-#include "engine/pipeline/cdc/pg_change_stream.h"
 #include "engine/pipeline/cdc/pg_slot.h"
 #include "engine/pipeline/cdc/position.h"
 #include "engine/pipeline/cdc/schema_change.h"
@@ -24,66 +23,6 @@ namespace {
 
 using catalog::Engine;
 using endpoints::postgres::replication::Lsn;
-
-// One interface over both change streams for the apply loop.
-class ChangeSource {
- public:
-  virtual ~ChangeSource() = default;
-  virtual Result<std::optional<cdc::SourceTransaction>> Next() = 0;
-  // After the target committed `position`.
-  virtual Status Confirm(const cdc::SourcePosition& position) = 0;
-  // See PgChangeStream/MySqlChangeStream::SetSchemaChangeHandler.
-  virtual void SetSchemaChangeHandler(std::function<Result<bool>(size_t, const std::vector<std::string>&)> handler) = 0;
-  // The plans changed outside a schema-change call (a table reloaded with a new plan).
-  virtual Status PlansChanged() { return Status::Ok(); }
-  // The next transaction if the stream already has it, without waiting; nullopt otherwise.
-  virtual Result<std::optional<cdc::SourceTransaction>> NextIfReady() {
-    return std::optional<cdc::SourceTransaction>();
-  }
-  virtual void SetSpillSpace(cdc::SpillSpace* space) = 0;
-};
-
-class PgSource : public ChangeSource {
- public:
-  explicit PgSource(std::unique_ptr<cdc::PgChangeStream> stream) : stream_(std::move(stream)) {}
-  Result<std::optional<cdc::SourceTransaction>> Next() override {
-    return stream_->Next(std::chrono::milliseconds(500));
-  }
-  Status Confirm(const cdc::SourcePosition& position) override {
-    SY_ASSIGN_OR_RETURN(Lsn lsn, Lsn::Parse(position.text));
-    return stream_->Confirm(lsn);
-  }
-  void SetSchemaChangeHandler(std::function<Result<bool>(size_t, const std::vector<std::string>&)> handler) override {
-    stream_->SetSchemaChangeHandler(std::move(handler));
-  }
-  Status PlansChanged() override { return stream_->Remap(); }
-  Result<std::optional<cdc::SourceTransaction>> NextIfReady() override {
-    return stream_->Next(std::chrono::milliseconds(0));
-  }
-  void SetSpillSpace(cdc::SpillSpace* space) override { stream_->SetSpillSpace(space); }
-
- private:
-  std::unique_ptr<cdc::PgChangeStream> stream_;
-};
-
-class MySqlSource : public ChangeSource {
- public:
-  explicit MySqlSource(std::unique_ptr<cdc::MySqlChangeStream> stream)
-      : stream_(std::move(stream)) {}
-  Result<std::optional<cdc::SourceTransaction>> Next() override { return stream_->Next(); }
-  Result<std::optional<cdc::SourceTransaction>> NextIfReady() override {
-    return stream_->NextIfReady();
-  }
-  // The binlog has no slot: the checkpoint on the target is the only record.
-  Status Confirm(const cdc::SourcePosition&) override { return Status::Ok(); }
-  void SetSchemaChangeHandler(std::function<Result<bool>(size_t, const std::vector<std::string>&)> handler) override {
-    stream_->SetSchemaChangeHandler(std::move(handler));
-  }
-  void SetSpillSpace(cdc::SpillSpace* space) override { stream_->SetSpillSpace(space); }
-
- private:
-  std::unique_ptr<cdc::MySqlChangeStream> stream_;
-};
 
 // Where CDC starts when the target has no checkpoint: the oldest table snapshot position.
 std::optional<std::string> OldestLoadedAt(const std::vector<std::string>& loaded_at) {
@@ -100,10 +39,9 @@ std::optional<std::string> OldestLoadedAt(const std::vector<std::string>& loaded
   return oldest;
 }
 
-Result<std::unique_ptr<ChangeSource>> OpenSource(const config::TaskConfig& task,
-                                                 const std::vector<TablePlan>& plans,
-                                                 const std::optional<cdc::Checkpoint>& checkpoint,
-                                                 const std::vector<std::string>& loaded_at) {
+Result<std::unique_ptr<cdc::ChangeSource>> OpenSource(
+    const config::TaskConfig& task, const std::vector<TablePlan>& plans,
+    const std::optional<cdc::Checkpoint>& checkpoint, const std::vector<std::string>& loaded_at) {
   const auto params = task.source.ToConnectionParams();
   std::optional<std::string> from =
       checkpoint ? std::optional(checkpoint->position.text) : OldestLoadedAt(loaded_at);
@@ -115,7 +53,7 @@ Result<std::unique_ptr<ChangeSource>> OpenSource(const config::TaskConfig& task,
       SY_ASSIGN_OR_RETURN(start, Lsn::Parse(checkpoint->position.text));
     }
     SY_ASSIGN_OR_RETURN(auto stream, cdc::PgChangeStream::Start(params, name, name, start, plans));
-    return std::unique_ptr<ChangeSource>(new PgSource(std::move(stream)));
+    return std::unique_ptr<cdc::ChangeSource>(new cdc::PgSource(std::move(stream)));
   }
   std::string file;
   uint64_t position = 0;
@@ -145,7 +83,7 @@ Result<std::unique_ptr<ChangeSource>> OpenSource(const config::TaskConfig& task,
         " (if that binlog was purged, the changes since are gone: reload the tables with "
         "--start-type reload-target)");
   }
-  return std::unique_ptr<ChangeSource>(new MySqlSource(std::move(*stream)));
+  return std::unique_ptr<cdc::ChangeSource>(new cdc::MySqlSource(std::move(*stream)));
 }
 
 // Leaves out of a source transaction the changes the target must not get: those of tables
@@ -162,8 +100,7 @@ class HandoffFilter {
     bool all = true;
     for (size_t i = 0; i < loaded_at_.size(); ++i) {
       if (loaded_at_[i].empty()) continue;
-      SY_ASSIGN_OR_RETURN(int cmp,
-                          cdc::ComparePositions(txn->commit_position.text, loaded_at_[i]));
+      SY_ASSIGN_OR_RETURN(int cmp, cdc::ComparePositions(txn->commit_position.text, loaded_at_[i]));
       if (cmp <= 0) {
         keep[i] = false;
       } else {
@@ -198,7 +135,8 @@ cdc::ApplyErrorHandling ErrorHandling(const config::TaskConfig& task, state::Sta
                                    cdc::ApplyErrorAction action) {
     auto id = store.RecordApplyException(record);
     if (!id.ok()) {
-      SY_LOG(kError, Component::kTargetApply, "recording an apply exception: " << id.status().message());
+      SY_LOG(kError, Component::kTargetApply,
+             "recording an apply exception: " << id.status().message());
     }
     SY_LOG(kWarning, Component::kTargetApply,
            "apply exception on " << record.schema_name << "." << record.table_name << " ("
@@ -240,9 +178,9 @@ Result<std::string> ReloadTable(const config::TaskConfig& task, const TablePlan&
   FullLoad::Handoff handoff;
   std::optional<cdc::SnapshotSlot> slot;
   if (task.source.engine == Engine::kPostgres) {
-    SY_ASSIGN_OR_RETURN(
-        auto created, cdc::CreateSnapshotSlot(
-                          task, cdc::ReplicationObjectName(task.identifier) + "_reload", true));
+    SY_ASSIGN_OR_RETURN(auto created,
+                        cdc::CreateSnapshotSlot(
+                            task, cdc::ReplicationObjectName(task.identifier) + "_reload", true));
     handoff.pg_snapshot_id = created.slot.snapshot_name;
     handoff.position = created.slot.consistent_point.ToString();
     slot = std::move(created);
@@ -382,8 +320,8 @@ Status RunCdc(const config::TaskConfig& task, const std::vector<TablePlan>& plan
   for (bool first = true;; first = false) {
     SessionEnd end = RunSession(task, live_plans, options, store, stop, first);
     if (end.status.ok() || stop.stop_requested()) return end.status;
-    const bool retryable = end.status.code() == StatusCode::kConnectionError ||
-                           (!first && !end.opened);
+    const bool retryable =
+        end.status.code() == StatusCode::kConnectionError || (!first && !end.opened);
     if (!retryable) return end.status;
     if (end.applied) attempt = 0;  // progress since the last failure: a fresh series
     auto delay = policy.DelayBefore(++attempt);
@@ -459,11 +397,10 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
   }
   HandoffFilter filter(options.loaded_at, &options.active);
   std::function<Status()> flush_batch;  // set below, once the loop's state exists
-  source->SetSchemaChangeHandler([&](size_t t, const std::vector<std::string>& columns_now)
-                                      -> Result<bool> {
+  source->SetSchemaChangeHandler([&](size_t t,
+                                     const std::vector<std::string>& columns_now) -> Result<bool> {
     SY_RETURN_IF_ERROR(flush_batch());  // what was read before the change, with the old plan
-    SY_ASSIGN_OR_RETURN(auto change,
-                        cdc::HandleSchemaChange(task, plans, t, columns_now, *target));
+    SY_ASSIGN_OR_RETURN(auto change, cdc::HandleSchemaChange(task, plans, t, columns_now, *target));
     const TablePlan& p = plans[t];
     if (change.outcome == cdc::SchemaChangeOutcome::kUnchanged) return bool(options.active[t]);
     state::ChangeCounts counts;
@@ -476,7 +413,8 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
                             << p.TargetName());
       return bool(options.active[t]);
     }
-    const std::string why = change.description + " on the source; reload the table "
+    const std::string why = change.description +
+                            " on the source; reload the table "
                             "(switchyard reload, or the console) to go on with it";
     SY_LOG(kWarning, Component::kTargetApply, p.SourceName() << ": " << why);
     applier.Suspend(t);
@@ -487,8 +425,7 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
   });
   end->opened = true;
   SY_LOG(kInfo, Component::kSourceCapture,
-         "change capture running for " << active_tables << " of " << plans.size()
-                                       << " table(s)");
+         "change capture running for " << active_tables << " of " << plans.size() << " table(s)");
 
   TaskMetrics* metrics = options.metrics;
   Heartbeat heartbeat(task);
@@ -506,11 +443,13 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
                                            << " changes, " << spilled
                                            << " of them spilled to disk (MemoryLimitTotal)");
       }
-      if (metrics != nullptr) metrics->OnRead(t.commit_time, sizes.back().first, sizes.back().second);
+      if (metrics != nullptr)
+        metrics->OnRead(t.commit_time, sizes.back().first, sizes.back().second);
       SY_RETURN_IF_ERROR(filter.Filter(&t));  // counted as captured before this, as always
     }
     Status applied;
     try {
+      cdc::KeepAliveTicker keepalive(source.get());  // the source is not read meanwhile
       applied = batch.size() == 1 ? applier.Apply(batch.front()) : applier.ApplyBatch(batch);
     } catch (const cdc::SpillReadError& e) {
       // The target transaction was not committed: resuming reads these changes again.
@@ -562,7 +501,10 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
           reload_task.settings.full_load.target_table_prep_mode =
               config::TargetTablePrepMode::kDropAndCreate;
         }
-        auto position = ReloadTable(reload_task, plans[*table], options.state_dir, store, stop);
+        Result<std::string> position = [&] {
+          cdc::KeepAliveTicker keepalive(source.get());  // a reload can take long
+          return ReloadTable(reload_task, plans[*table], options.state_dir, store, stop);
+        }();
         if (!position.ok()) {
           if (position.status().code() == StatusCode::kConnectionError) return position.status();
           SY_LOG(kError, Component::kTaskManager, position.status().ToString());
@@ -579,9 +521,8 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
         continue;
       }
       SY_LOG(kWarning, Component::kTaskManager,
-             "command \"" << control::CommandKindName(command->kind) << "\" for "
-                          << command->schema << "." << command->table
-                          << ": no such table in this task");
+             "command \"" << control::CommandKindName(command->kind) << "\" for " << command->schema
+                          << "." << command->table << ": no such table in this task");
     }
     SY_ASSIGN_OR_RETURN(auto txn, source->Next());
     if (!txn) {

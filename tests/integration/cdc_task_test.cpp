@@ -4,12 +4,12 @@
 // (changes made while it was stopped arrive, nothing twice). PostgreSQL -> PostgreSQL and
 // MariaDB -> PostgreSQL.
 #include "engine/pipeline/cdc_task.h"
-#include "engine/pipeline/cdc/pg_slot.h"
 
 #include <gtest/gtest.h>
 
 #include <optional>
 
+#include "engine/pipeline/cdc/pg_slot.h"
 #include "tests/integration/full_load_test_util.h"
 #include "tests/support/pg_slots.h"
 
@@ -103,6 +103,42 @@ TEST_P(CdcTask, KeepsTheTargetEqualAcrossAStopAndResumesFromTheCheckpoint) {
   EXPECT_EQ(items.inserts, 3);
   EXPECT_EQ(items.updates, 2);
   EXPECT_EQ(items.deletes, 2);
+}
+
+// Feedback must not wait behind the apply: with the source's wal_sender_timeout at 3 s and a
+// target that takes 8 s for one transaction, the walsender keeps the connection (without
+// status updates during the apply it drops it and the task reconnects).
+TEST(CdcTaskKeepalive, ASlowTargetDoesNotCostTheSourceConnection) {
+  const std::string id = "cdc-keepalive";
+  const auto source = FreshDatabaseWithoutSlots("sy_cdc_keepalive_src");
+  SlotGuard slot(source, pipeline::cdc::ReplicationObjectName(id));
+  ExecOrDie(source, kCreate);
+  // Read by walsenders connecting to this database, so before the task starts.
+  ExecOrDie(source, "ALTER DATABASE sy_cdc_keepalive_src SET wal_sender_timeout = '3s'");
+  const auto target = FreshPostgresDatabase("sy_cdc_keepalive_dst");
+  const auto rules = nlohmann::json::array({IncludeSchemaRule("public")});
+  nlohmann::json task = FullLoadTask(id, source, target, rules);
+  task["MigrationType"] = "full-load-and-cdc";
+  BackgroundRun run(task, MakeTempDir("sy-" + id));
+  ASSERT_TRUE(WaitForCapture(run)) << run.Output();
+  ExecOrDie(target,
+            "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN PERFORM pg_sleep(8); RETURN NEW; END $$;\n"
+            "CREATE TRIGGER slow BEFORE INSERT ON public.items FOR EACH ROW "
+            "WHEN (NEW.id = 100) EXECUTE FUNCTION slow();\n"
+            "ALTER TABLE public.items ENABLE ALWAYS TRIGGER slow");
+  ExecOrDie(source, "INSERT INTO items VALUES (100, 'slow', 1)");
+  ExecOrDie(source, "INSERT INTO items VALUES (101, 'after', 2)");
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        return CompareSimple(source, "public", target, "public", "items", {"id", "v", "n"},
+                             {"id"}) == "";
+      },
+      std::chrono::seconds(60)))
+      << run.Output();
+  EXPECT_EQ(run.Output().find("reconnecting"), std::string::npos) << run.Output();
+  run.Signal(SIGTERM);
+  EXPECT_EQ(run.Wait(), 0) << run.Output();
 }
 
 // An idle source (no writes to the captured tables, plenty elsewhere) must not pin WAL: the

@@ -83,6 +83,9 @@ class PgChangeStream {
   Status Confirm(Lsn flushed);
 
   Lsn confirmed() const { return confirmed_; }
+  // Sends a standby status update with the last confirmed position, unasked: keeps the
+  // walsender's wal_sender_timeout away while the caller is not reading.
+  Status KeepAlive() { return SendFeedback(); }
 
   // Called when a planned table's Relation message lists other columns than its plan (a
   // column added or dropped on the source), between transactions, with the plan index. The

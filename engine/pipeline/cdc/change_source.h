@@ -1,0 +1,116 @@
+// ChangeSource: one interface over both change streams (PgChangeStream, MySqlChangeStream) for
+// the CDC apply loop (cdc_task.cpp), and the two adapters.
+//
+// Not thread-safe: one thread at a time, like the streams. KeepAlive may be called from
+// another thread while the owning thread is busy elsewhere and not using the source (see
+// KeepAliveTicker).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/common/status.h"
+#include "engine/endpoints/postgres/replication/lsn.h"
+#include "engine/pipeline/cdc/change_event.h"
+#include "engine/pipeline/cdc/mysql_change_stream.h"
+#include "engine/pipeline/cdc/pg_change_stream.h"
+#include "engine/pipeline/cdc/spill_space.h"
+
+namespace switchyard::pipeline::cdc {
+
+class ChangeSource {
+ public:
+  // See PgChangeStream/MySqlChangeStream::SetSchemaChangeHandler.
+  using SchemaChangeHandler =
+      std::function<Result<bool>(size_t table, const std::vector<std::string>& columns_now)>;
+
+  virtual ~ChangeSource() = default;
+  // The next committed transaction, or nullopt when none arrived within a short wait.
+  virtual Result<std::optional<SourceTransaction>> Next() = 0;
+  // The next transaction if the stream already has it, without waiting; nullopt otherwise.
+  virtual Result<std::optional<SourceTransaction>> NextIfReady() {
+    return std::optional<SourceTransaction>();
+  }
+  // After the target committed `position`.
+  virtual Status Confirm(const SourcePosition& position) = 0;
+  virtual void SetSchemaChangeHandler(SchemaChangeHandler handler) = 0;
+  // The plans changed outside a schema-change call (a table reloaded with a new plan).
+  virtual Status PlansChanged() { return Status::Ok(); }
+  virtual void SetSpillSpace(SpillSpace* space) = 0;
+  // Tells the server the stream is alive without reading from it (PostgreSQL: a standby
+  // status update, which keeps wal_sender_timeout away while nothing is read).
+  virtual Status KeepAlive() { return Status::Ok(); }
+  // Breaks the connection so that a Next() blocked on it returns; from any thread.
+  virtual void Abandon() {}
+};
+
+// While it lives, calls source->KeepAlive() every few seconds from a thread of its own: for
+// the time the owning thread applies or reloads and does not read the source, so that
+// feedback never waits behind the target (PostgreSQL's walsender drops a connection that
+// sends nothing for wal_sender_timeout, 60 s by default). The owning thread must not use the
+// source while a ticker for it lives. A failed KeepAlive is left for the next read to find.
+class KeepAliveTicker {
+ public:
+  explicit KeepAliveTicker(ChangeSource* source);
+  ~KeepAliveTicker();
+  KeepAliveTicker(const KeepAliveTicker&) = delete;
+  KeepAliveTicker& operator=(const KeepAliveTicker&) = delete;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;  // guarded by mu_
+  std::thread thread_;
+};
+
+class PgSource : public ChangeSource {
+ public:
+  using Lsn = endpoints::postgres::replication::Lsn;
+
+  explicit PgSource(std::unique_ptr<PgChangeStream> stream) : stream_(std::move(stream)) {}
+  Result<std::optional<SourceTransaction>> Next() override {
+    return stream_->Next(std::chrono::milliseconds(500));
+  }
+  Result<std::optional<SourceTransaction>> NextIfReady() override {
+    return stream_->Next(std::chrono::milliseconds(0));
+  }
+  Status Confirm(const SourcePosition& position) override {
+    SY_ASSIGN_OR_RETURN(Lsn lsn, Lsn::Parse(position.text));
+    return stream_->Confirm(lsn);
+  }
+  void SetSchemaChangeHandler(SchemaChangeHandler handler) override {
+    stream_->SetSchemaChangeHandler(std::move(handler));
+  }
+  Status PlansChanged() override { return stream_->Remap(); }
+  void SetSpillSpace(SpillSpace* space) override { stream_->SetSpillSpace(space); }
+  Status KeepAlive() override { return stream_->KeepAlive(); }
+
+ private:
+  std::unique_ptr<PgChangeStream> stream_;
+};
+
+class MySqlSource : public ChangeSource {
+ public:
+  explicit MySqlSource(std::unique_ptr<MySqlChangeStream> stream) : stream_(std::move(stream)) {}
+  Result<std::optional<SourceTransaction>> Next() override { return stream_->Next(); }
+  Result<std::optional<SourceTransaction>> NextIfReady() override { return stream_->NextIfReady(); }
+  // The binlog has no slot: the checkpoint on the target is the only record.
+  Status Confirm(const SourcePosition&) override { return Status::Ok(); }
+  void SetSchemaChangeHandler(SchemaChangeHandler handler) override {
+    stream_->SetSchemaChangeHandler(std::move(handler));
+  }
+  void SetSpillSpace(SpillSpace* space) override { stream_->SetSpillSpace(space); }
+  void Abandon() override { stream_->Abandon(); }
+
+ private:
+  std::unique_ptr<MySqlChangeStream> stream_;
+};
+
+}  // namespace switchyard::pipeline::cdc
