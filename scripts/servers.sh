@@ -3,6 +3,13 @@
 #
 #   scripts/servers.sh start DIR   start both servers under DIR (created), write DIR/env
 #   scripts/servers.sh stop DIR    stop both servers and remove DIR
+#   scripts/servers.sh restart DIR postgres|mariadb [SECONDS_DOWN]
+#                                  restart one server of a running pair in place (same ports,
+#                                  same data, same passwords): a clean shutdown (PostgreSQL
+#                                  -m fast, MariaDB SIGTERM), SECONDS_DOWN (default 0) with the
+#                                  server gone so connection attempts are refused, then a start;
+#                                  returns once the server accepts connections on 127.0.0.1
+#                                  again. What tests use to restart a server mid-CDC.
 #
 # Both servers listen on 127.0.0.1 only, on free ports, and are configured for change data
 # capture (wal_level=logical; binlog ROW/FULL with a server_id). PostgreSQL refuses to run as
@@ -73,8 +80,23 @@ lock_timeout = '5min'
 CONF
   # Replication connections from loopback, with a password like any other client.
   echo "host replication all 127.0.0.1/32 scram-sha-256" >> "$dir/pg/pg_hba.conf"
+  run_postgres "$dir"
+}
+
+# Starts the initialized cluster in DIR/pg and waits until it accepts connections on its port.
+run_postgres() {
+  local dir=$1 port
   as_run_user "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w -t 60 start >/dev/null \
     || { tail -20 "$dir/pg.log" >&2; die "PostgreSQL failed to start"; }
+  port=$(sed -n 's/^port = \([0-9]*\)$/\1/p' "$dir/pg/postgresql.conf" | tail -1)
+  wait_for 60 "PostgreSQL" "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$port"
+}
+
+stop_postgres() {  # stop_postgres DIR MODE: a clean stop (fast), immediate if that hangs
+  local dir=$1 mode=$2
+  [[ -f "$dir/pg/postmaster.pid" ]] || return 0
+  as_run_user "$pg_bin/pg_ctl" -D "$dir/pg" -m "$mode" -w -t 30 stop >/dev/null 2>&1 \
+    || as_run_user "$pg_bin/pg_ctl" -D "$dir/pg" -m immediate stop >/dev/null 2>&1 || true
 }
 
 start_mariadb() {
@@ -104,19 +126,44 @@ collation-server=utf8mb4_bin
 # As lock_timeout on PostgreSQL: a 5-minute lock wait is a hang, so it fails instead.
 lock_wait_timeout=300
 CONF
-  local os_user; os_user=$(id -un); [[ $(id -u) -eq 0 ]] && os_user=$run_user
+  local os_user; os_user=$(mariadb_admin)
   as_run_user mariadb-install-db --defaults-file="$dir/my.cnf" --auth-root-authentication-method=socket \
       --auth-root-socket-user="$os_user" \
       >"$dir/my-install.log" 2>&1 || { cat "$dir/my-install.log" >&2; die "mariadb-install-db failed"; }
-  as_run_user mariadbd --defaults-file="$dir/my.cnf" >/dev/null 2>&1 &
-  # The install created a socket-authenticated admin account named after the OS user.
-  wait_for 60 "MariaDB" as_run_user mariadb --socket="$dir/my.sock" -u"$os_user" -e "SELECT 1"
+  run_mariadb "$dir"
   as_run_user mariadb --socket="$dir/my.sock" -u"$os_user" <<SQL
 CREATE USER '$user'@'127.0.0.1' IDENTIFIED BY '$pw';
 CREATE USER '$user'@'localhost' IDENTIFIED BY '$pw';
 GRANT ALL PRIVILEGES ON *.* TO '$user'@'127.0.0.1' WITH GRANT OPTION;
 GRANT ALL PRIVILEGES ON *.* TO '$user'@'localhost' WITH GRANT OPTION;
 SQL
+}
+
+# The OS user the install made a socket-authenticated admin account for.
+mariadb_admin() { if [[ $(id -u) -eq 0 ]]; then echo "$run_user"; else id -un; fi; }
+
+# Starts mariadbd on DIR/my.cnf in the background and waits until it accepts connections on
+# its socket and on 127.0.0.1.
+run_mariadb() {
+  local dir=$1 port
+  as_run_user mariadbd --defaults-file="$dir/my.cnf" >/dev/null 2>&1 &
+  wait_for 60 "MariaDB" as_run_user mariadb --socket="$dir/my.sock" -u"$(mariadb_admin)" \
+    -e "SELECT 1"
+  port=$(sed -n 's/^port=\([0-9]*\)$/\1/p' "$dir/my.cnf")
+  wait_for 60 "MariaDB on 127.0.0.1:$port" port_is_open "$port"
+}
+
+port_is_open() { ! port_is_free "$1"; }
+
+stop_mariadb() {  # a clean shutdown (SIGTERM); SIGKILL if it has not ended after 30 s
+  local dir=$1 pid
+  [[ -f "$dir/my.pid" ]] || return 0
+  pid=$(cat "$dir/my.pid")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  echo "servers.sh: MariaDB (pid $pid) did not shut down within 30 s; killing it" >&2
+  kill -9 "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
 }
 
 cmd_start() {
@@ -166,21 +213,38 @@ ENV
 cmd_stop() {
   local dir=$1
   [[ -d "$dir" ]] || return 0
-  if [[ -f "$dir/pg/postmaster.pid" ]]; then
-    as_run_user "$pg_bin/pg_ctl" -D "$dir/pg" -m fast -w -t 30 stop >/dev/null 2>&1 \
-      || as_run_user "$pg_bin/pg_ctl" -D "$dir/pg" -m immediate stop >/dev/null 2>&1 || true
-  fi
-  if [[ -f "$dir/my.pid" ]]; then
-    local pid; pid=$(cat "$dir/my.pid")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
+  stop_postgres "$dir" fast
+  stop_mariadb "$dir"
   rm -rf "$dir"
+}
+
+# Same ports, data and accounts: everything is read from DIR, nothing is initialized again.
+# A server that is not running (an earlier restart failed half-way) is just started.
+cmd_restart() {
+  local dir=$1 server=$2 down=$3
+  [[ -f "$dir/env" ]] || die "$dir holds no servers started by '$0 start'"
+  case "$server" in
+    postgres)
+      stop_postgres "$dir" fast
+      sleep "$down"
+      run_postgres "$dir"
+      ;;
+    mariadb)
+      stop_mariadb "$dir"
+      sleep "$down"
+      run_mariadb "$dir"
+      ;;
+    *) die "restart: unknown server \"$server\" (postgres or mariadb)" ;;
+  esac
+  echo "servers.sh: $server restarted ($dir)" >&2
 }
 
 case "${1:-}" in
   start) [[ $# -eq 2 ]] || die "usage: $0 start DIR"; cmd_start "$2" ;;
   stop)  [[ $# -eq 2 ]] || die "usage: $0 stop DIR"; cmd_stop "$2" ;;
-  *) die "usage: $0 start|stop DIR" ;;
+  restart)
+    [[ $# -eq 3 || $# -eq 4 ]] || die "usage: $0 restart DIR postgres|mariadb [SECONDS_DOWN]"
+    [[ ${4:-0} =~ ^[0-9]+$ ]] || die "restart: SECONDS_DOWN must be a whole number of seconds"
+    cmd_restart "$2" "$3" "${4:-0}" ;;
+  *) die "usage: $0 start|stop DIR, or $0 restart DIR postgres|mariadb [SECONDS_DOWN]" ;;
 esac

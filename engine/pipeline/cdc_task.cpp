@@ -78,10 +78,14 @@ Result<std::unique_ptr<cdc::ChangeSource>> OpenSource(
   server_id = 1000000 + server_id % 1000000000;
   auto stream = cdc::MySqlChangeStream::Start(params, server_id, file, position, plans);
   if (!stream.ok()) {
+    // The recovery hint only where the server said the position is gone, not on every
+    // refused connection while it restarts.
+    const bool gone = stream.status().code() == StatusCode::kNotFound;
     return stream.status().WithContext(
         "reading the binlog from " + file + ":" + std::to_string(position) +
-        " (if that binlog was purged, the changes since are gone: reload the tables with "
-        "--start-type reload-target)");
+        (gone ? " (the binlog was purged: the changes since are gone; reload the tables with "
+                "--start-type reload-target)"
+              : ""));
   }
   return std::unique_ptr<cdc::ChangeSource>(new cdc::MySqlSource(std::move(*stream)));
 }

@@ -5,14 +5,16 @@
 // never skip themselves into a green result.
 #pragma once
 
+#include <chrono>
 #include <string>
 
+#include "engine/catalog/schema.h"
 #include "engine/endpoints/endpoint.h"
 
 namespace switchyard::testing {
 
 struct ServerInfo {
-  std::string dir;  // the servers' temporary directory
+  std::string dir;                       // the servers' temporary directory
   endpoints::ConnectionParams postgres;  // database "postgres"
   endpoints::ConnectionParams mysql;     // no default database
   std::string pg_password;  // for building task files in tests (passed through PasswordEnv)
@@ -26,6 +28,13 @@ const ServerInfo& Servers();
 // named `name` (dropped first if it exists). Returns params that connect to it.
 endpoints::ConnectionParams FreshPostgresDatabase(const std::string& name);
 endpoints::ConnectionParams FreshMySqlDatabase(const std::string& name);
+
+// Restarts one of the suite's servers in place (scripts/servers.sh restart: same port, data and
+// accounts) and returns once it accepts connections again; it stays down for `down` between
+// the clean shutdown and the start, so connection attempts meanwhile are refused. Every session
+// to it ends. A fatal test failure (with the script's output) when it does not come back within
+// two minutes: call it inside ASSERT_NO_FATAL_FAILURE. Replication slots survive it.
+void RestartServer(catalog::Engine engine, std::chrono::seconds down = std::chrono::seconds(0));
 
 // Runs SQL (several statements separated by ";\n" are allowed) and aborts the test on error.
 void ExecOrDie(const endpoints::ConnectionParams& params, const std::string& sql);
