@@ -150,6 +150,40 @@ void DrawList(const ViewContext& ctx, Rect area, const std::vector<const state::
   }
 }
 
+// The plan column by column: "source type → target type", a "!" and the note below where the
+// mapping is lossy or surprising. As many as fit; the rest are counted.
+void DrawColumnMapping(const ViewContext& ctx, int x, int w, int bottom, int* y,
+                       const state::TableRecord& table) {
+  if (*y >= bottom) return;
+  if (table.columns.empty()) {
+    DrawLabelValue(ctx, (*y)++, x, w, "Columns", 17, "not planned yet", Role::kInactive);
+    return;
+  }
+  DrawLabelValue(ctx, (*y)++, x, w, "Columns", 17, std::to_string(table.columns.size()),
+                 Role::kNormal);
+  const std::string arrow = ctx.Pick(" → ", " -> ");
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    const auto& c = table.columns[i];
+    // This column's rows, and one for the "more" line if columns follow.
+    const int needed = (c.note.empty() ? 1 : 2) + (i + 1 < table.columns.size() ? 1 : 0);
+    if (bottom - *y < needed) {
+      if (*y < bottom) {
+        DrawText(ctx.win, (*y)++, x + 2,
+                 std::string(ctx.Pick("… ", "... ")) + std::to_string(table.columns.size() - i) +
+                     " more (a taller terminal shows them)",
+                 ctx.Attr(Role::kInactive), w - 2);
+      }
+      return;
+    }
+    const std::string source = c.source_name.empty() ? std::string("(added by a rule)")
+                                                     : c.source_name + " " + c.source_type;
+    const std::string text =
+        (c.note.empty() ? "  " : "! ") + source + arrow + c.target_name + " " + c.target_type;
+    DrawText(ctx.win, (*y)++, x, text, ctx.Attr(c.note.empty() ? Role::kNormal : Role::kWarn), w);
+    if (!c.note.empty()) DrawText(ctx.win, (*y)++, x + 4, c.note, ctx.Attr(Role::kInactive), w - 4);
+  }
+}
+
 void DrawDetail(const ViewContext& ctx, Rect box, const state::TableRecord& table) {
   DrawTitledBox(ctx, box, "Table " + QualifiedName(table));
   const Rect in = Inside(box);
@@ -181,16 +215,16 @@ void DrawDetail(const ViewContext& ctx, Rect box, const state::TableRecord& tabl
   line("Ddls", FormatCount(table.ddls) + "  (applied " + FormatCount(table.applied_ddls) + ")");
   line("ValidationState", table.validation_state);
   line("LastUpdateTime", TimeOfDay(table.last_update_time));
-  line("Columns", "mapping not published by the engine yet", Role::kInactive);
   if (table.last_error.empty()) {
     line("LastError", "none");
-    return;
+  } else {
+    line("LastError", "ERR", Role::kError);
+    for (const std::string& text : WrapText(table.last_error, w - 2)) {
+      if (y >= in.bottom()) break;
+      DrawText(ctx.win, y++, x + 2, text, ctx.Attr(Role::kError), w - 2);
+    }
   }
-  line("LastError", "ERR", Role::kError);
-  for (const std::string& text : WrapText(table.last_error, w - 2)) {
-    if (y >= in.bottom()) break;
-    DrawText(ctx.win, y++, x + 2, text, ctx.Attr(Role::kError), w - 2);
-  }
+  DrawColumnMapping(ctx, x, w, in.bottom(), &y, table);
 }
 
 }  // namespace

@@ -407,6 +407,7 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
     SY_ASSIGN_OR_RETURN(auto change, cdc::HandleSchemaChange(task, plans, t, columns_now, *target));
     const TablePlan& p = plans[t];
     if (change.outcome == cdc::SchemaChangeOutcome::kUnchanged) return bool(options.active[t]);
+    (void)store.SetColumnMapping(p.source.schema, p.source.name, ColumnMappingOf(p));
     state::ChangeCounts counts;
     counts.ddls = 1;
     counts.applied_ddls = change.outcome == cdc::SchemaChangeOutcome::kApplied ? 1 : 0;

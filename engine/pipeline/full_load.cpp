@@ -124,6 +124,8 @@ Status RegisterTable(state::StateStore& store, const TablePlan& plan, bool reloa
   rec.table_state = TableState::kBeforeLoad;
   rec.estimated_rows = plan.source.estimated_rows;
   SY_RETURN_IF_ERROR(store.UpsertTable(rec));
+  SY_RETURN_IF_ERROR(
+      store.SetColumnMapping(rec.schema_name, rec.table_name, ColumnMappingOf(plan)));
   return store.ResetTable(rec.schema_name, rec.table_name, reload);
 }
 
@@ -474,7 +476,8 @@ Status FullLoad::OpenAlignedSnapshots(size_t count, std::stop_token stop) {
   }
   if (!aligned && !stop.stop_requested()) {
     SY_LOG(kInfo, Component::kSourceUnload,
-           "the source committed between every attempt to open " << count
+           "the source committed between every attempt to open "
+               << count
                << " snapshots at one binlog position; holding commits with a global read lock "
                   "while they open");
     SY_ASSIGN_OR_RETURN(auto locker, endpoints::Connect(task_.source.ToConnectionParams()));
@@ -517,8 +520,8 @@ void FullLoad::Worker(std::stop_token stop, const std::string& snapshot_id) {
       preopened_.pop_back();
     }
   }
-  auto opened = preopened ? Result<WorkerConnections>(std::move(*preopened))
-                          : OpenConnections(snapshot_id);
+  auto opened =
+      preopened ? Result<WorkerConnections>(std::move(*preopened)) : OpenConnections(snapshot_id);
   if (!opened.ok()) return fail_all(opened.status().WithContext("opening worker connections"));
   WorkerConnections c = std::move(*opened);
   const RetryPolicy policy(task_.settings.error_behavior);

@@ -351,4 +351,20 @@ Result<std::vector<TablePlan>> BuildTablePlans(const config::TaskConfig& task,
   return plans;
 }
 
+std::vector<state::ColumnMappingRecord> ColumnMappingOf(const TablePlan& plan) {
+  std::vector<state::ColumnMappingRecord> out;
+  for (const auto& c : plan.target.columns) {
+    state::ColumnMappingRecord r;
+    r.source_name = c.source_name;
+    for (const auto& source : plan.source.columns) {
+      if (source.name == c.source_name) r.source_type = source.type.full;
+    }
+    r.target_name = c.target_name;
+    r.target_type = c.target_type;
+    for (const auto& note : c.notes) r.note += (r.note.empty() ? "" : "; ") + note;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace switchyard::pipeline

@@ -10,6 +10,7 @@
 #include "engine/catalog/schema.h"
 #include "engine/config/task_config.h"
 #include "engine/endpoints/endpoint.h"
+#include "engine/state/records.h"
 
 namespace switchyard::pipeline {
 
@@ -44,6 +45,9 @@ struct TablePlan {
   std::string SourceName() const { return source.schema + "." + source.name; }
   std::string TargetName() const { return target.schema + "." + target.name; }
 };
+
+// The plan column by column, as the state store keeps it for the console's table detail.
+std::vector<state::ColumnMappingRecord> ColumnMappingOf(const TablePlan& plan);
 
 // Builds the plans for every mapped table. `source` is used for the few queries that size
 // key ranges (MIN/MAX of an integer key). Fails with Unsupported/InvalidArgument before

@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "engine/catalog/identifier.h"
 #include "engine/endpoints/endpoint.h"
 #include "engine/logging/log.h"
-#include "engine/catalog/identifier.h"
 #include "engine/pipeline/cdc/control_table.h"
 #include "engine/pipeline/cdc/pg_slot.h"
 #include "engine/pipeline/cdc/retained_log.h"
@@ -58,11 +58,11 @@ Status ForgetCheckpoint(const config::TaskConfig& task) {
   SY_ASSIGN_OR_RETURN(auto target, endpoints::Connect(task.target.ToConnectionParams()));
   SY_RETURN_IF_ERROR(cdc::EnsureControlTable(*target, task.settings.control_tables));
   const auto engine = target->engine();
-  return target->Execute(
-      "DELETE FROM " +
-      catalog::QuoteQualified(engine, cdc::ControlSchema(task.settings.control_tables),
-                              cdc::kStatusTable) +
-      " WHERE task_name = " + target->QuoteLiteral(task.identifier));
+  return target->Execute("DELETE FROM " +
+                         catalog::QuoteQualified(engine,
+                                                 cdc::ControlSchema(task.settings.control_tables),
+                                                 cdc::kStatusTable) +
+                         " WHERE task_name = " + target->QuoteLiteral(task.identifier));
 }
 
 Result<bool> HasCheckpoint(const config::TaskConfig& task) {
@@ -188,7 +188,11 @@ RunOutcome TaskRunner::RunChangeCapture(state::StateStore& store,
              p.SourceName() << " is \"" << state::TableStateName(state)
                             << "\": its changes are not applied until it is reloaded");
     }
-    if (rec.ok() || after_load) continue;
+    if (rec.ok() || after_load) {
+      // The plan of this run (a schema change since the last one, a new mapping rule).
+      (void)store.SetColumnMapping(p.source.schema, p.source.name, ColumnMappingOf(p));
+      continue;
+    }
     state::TableRecord r;
     r.schema_name = p.source.schema;
     r.table_name = p.source.name;
@@ -196,10 +200,11 @@ RunOutcome TaskRunner::RunChangeCapture(state::StateStore& store,
     r.target_table = p.target.name;
     r.estimated_rows = p.source.estimated_rows;
     (void)store.UpsertTable(r);
+    (void)store.SetColumnMapping(p.source.schema, p.source.name, ColumnMappingOf(p));
   }
   // Changes beyond MemoryLimitTotal (MB) wait in files under the state directory.
-  auto spill = cdc::SpillSpace::Open(state_dir_ + "/spill",
-                                     task_.settings.change_processing_tuning.memory_limit_total << 20);
+  auto spill = cdc::SpillSpace::Open(
+      state_dir_ + "/spill", task_.settings.change_processing_tuning.memory_limit_total << 20);
   if (!spill.ok()) return Fail(&store, 1, spill.status());
   options.spill = spill->get();
   metrics_->SetSpillSpace(options.spill);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/state/states.h"
 
@@ -35,6 +36,16 @@ struct TaskRecord {
 };
 
 // One source table: identity, DMS TableStatistics and our full-load bookkeeping.
+// How one target column is made from the source (the table's plan), for the console's table
+// detail. `source_name` is empty for a column a transformation rule adds.
+struct ColumnMappingRecord {
+  std::string source_name;
+  std::string source_type;  // as the source prints it: "int(10) unsigned", "numeric(10,2)"
+  std::string target_name;
+  std::string target_type;  // the target DDL type
+  std::string note;         // lossy or surprising choices (type mapping notes), "; "-joined
+};
+
 struct TableRecord {
   std::string schema_name;  // source schema (key)
   std::string table_name;   // source table (key)
@@ -60,6 +71,7 @@ struct TableRecord {
   int64_t segments_total = 0;
   int64_t segments_completed = 0;
   std::string last_error;  // redacted
+  std::vector<ColumnMappingRecord> columns;  // empty until the table was planned
 };
 
 // CDC counters to add to a table (captured and applied).

@@ -112,9 +112,15 @@ CREATE INDEX apply_exceptions_by_table ON apply_exceptions (schema_name, table_n
 ALTER TABLE table_stats ADD COLUMN snapshot_position TEXT;
 )sql";
 
+// Version 3: each table's column mapping (JSON, for the console's table detail).
+constexpr const char* kMigration3 = R"sql(
+ALTER TABLE table_stats ADD COLUMN column_mapping TEXT;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kMigration1},
     {2, kMigration2},
+    {3, kMigration3},
 };
 
 }  // namespace

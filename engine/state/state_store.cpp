@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <nlohmann/json.hpp>
 
 #include "engine/logging/private_dir.h"
 #include "engine/logging/redact.h"
@@ -39,7 +40,27 @@ constexpr const char* kTableColumns =
     "FullLoadErrorRows, FullLoadStartTime, FullLoadEndTime, FullLoadReloaded, Inserts, Updates, "
     "Deletes, Ddls, AppliedInserts, AppliedUpdates, AppliedDeletes, AppliedDdls, "
     "ValidationState, LastUpdateTime, estimated_rows, segments_total, segments_completed, "
-    "last_error";
+    "last_error, column_mapping";
+
+// column_mapping holds a JSON array of {"source", "source_type", "target", "target_type",
+// "note"} objects; a value that does not parse reads as no mapping (it is only shown).
+std::vector<ColumnMappingRecord> ParseColumnMapping(const std::string& text) {
+  std::vector<ColumnMappingRecord> out;
+  if (text.empty()) return out;
+  const auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_array()) return out;
+  for (const auto& c : json) {
+    if (!c.is_object()) continue;
+    ColumnMappingRecord r;
+    r.source_name = c.value("source", "");
+    r.source_type = c.value("source_type", "");
+    r.target_name = c.value("target", "");
+    r.target_type = c.value("target_type", "");
+    r.note = c.value("note", "");
+    out.push_back(std::move(r));
+  }
+  return out;
+}
 
 Result<TableRecord> ReadTable(const Statement& s) {
   TableRecord r;
@@ -67,6 +88,7 @@ Result<TableRecord> ReadTable(const Statement& s) {
   r.segments_total = s.ColumnInt(21);
   r.segments_completed = s.ColumnInt(22);
   r.last_error = s.ColumnText(23);
+  r.columns = ParseColumnMapping(s.ColumnText(24));
   return r;
 }
 
@@ -847,7 +869,8 @@ Result<std::vector<ApplyExceptionRecord>> StateStore::ListApplyExceptions(int li
   std::lock_guard lock(mu_);
   SY_ASSIGN_OR_RETURN(Statement * select,
                       db_->Prepare((std::string("SELECT ") + kApplyExceptionColumns +
-                                   " FROM apply_exceptions ORDER BY id DESC LIMIT ?1").c_str()));
+                                    " FROM apply_exceptions ORDER BY id DESC LIMIT ?1")
+                                       .c_str()));
   select->Bind(1, limit);
   std::vector<ApplyExceptionRecord> out;
   while (true) {
@@ -863,7 +886,8 @@ Result<ApplyExceptionRecord> StateStore::GetApplyException(int64_t id) {
   std::lock_guard lock(mu_);
   SY_ASSIGN_OR_RETURN(Statement * select,
                       db_->Prepare((std::string("SELECT ") + kApplyExceptionColumns +
-                                   " FROM apply_exceptions WHERE id = ?1").c_str()));
+                                    " FROM apply_exceptions WHERE id = ?1")
+                                       .c_str()));
   select->Bind(1, id);
   SY_ASSIGN_OR_RETURN(bool row, select->Step());
   if (!row) {
@@ -907,6 +931,26 @@ Status StateStore::SetSnapshotPosition(std::string_view schema, std::string_view
                       db_->Prepare("UPDATE table_stats SET snapshot_position = ?3 "
                                    "WHERE schema_name = ?1 AND table_name = ?2"));
   SY_RETURN_IF_ERROR(update->Bind(1, schema).Bind(2, table).BindOptionalText(3, position).Run());
+  return ExpectChangedLocked("table " + std::string(schema) + "." + std::string(table));
+}
+
+Status StateStore::SetColumnMapping(std::string_view schema, std::string_view table,
+                                    const std::vector<ColumnMappingRecord>& columns) {
+  SY_RETURN_IF_ERROR(CheckWritable());
+  nlohmann::json json = nlohmann::json::array();
+  for (const auto& c : columns) {
+    json.push_back({{"source", c.source_name},
+                    {"source_type", c.source_type},
+                    {"target", c.target_name},
+                    {"target_type", c.target_type},
+                    {"note", c.note}});
+  }
+  const std::string text = json.dump();
+  std::lock_guard lock(mu_);
+  SY_ASSIGN_OR_RETURN(Statement * update,
+                      db_->Prepare("UPDATE table_stats SET column_mapping = ?3 "
+                                   "WHERE schema_name = ?1 AND table_name = ?2"));
+  SY_RETURN_IF_ERROR(update->Bind(1, schema).Bind(2, table).Bind(3, text).Run());
   return ExpectChangedLocked("table " + std::string(schema) + "." + std::string(table));
 }
 

@@ -151,6 +151,12 @@ class StateStore {
                              std::string_view position);
   // "" when not set. kNotFound for an unknown table.
   Result<std::string> GetSnapshotPosition(std::string_view schema, std::string_view table);
+
+  // --- Column mapping ------------------------------------------------------------------------
+  // The table's current plan, column by column (ListTables/GetTable return it in `columns`).
+  // kNotFound for an unknown table.
+  Status SetColumnMapping(std::string_view schema, std::string_view table,
+                          const std::vector<ColumnMappingRecord>& columns);
   // Newest first.
   Result<std::vector<MetricRecord>> ListMetrics(std::string_view name, int limit);
 

@@ -103,6 +103,13 @@ TEST_P(CdcTask, KeepsTheTargetEqualAcrossAStopAndResumesFromTheCheckpoint) {
   EXPECT_EQ(items.inserts, 3);
   EXPECT_EQ(items.updates, 2);
   EXPECT_EQ(items.deletes, 2);
+  // The plan is kept for the console's table detail.
+  ASSERT_EQ(items.columns.size(), 3u);
+  EXPECT_EQ(items.columns[0].source_name, "id");
+  EXPECT_EQ(items.columns[0].target_name, "id");
+  EXPECT_EQ(items.columns[0].target_type, "integer");
+  EXPECT_EQ(items.columns[2].source_type,
+            c.source == Engine::kPostgres ? "numeric(12,3)" : "decimal(12,3)");
 }
 
 // Feedback must not wait behind the apply: with the source's wal_sender_timeout at 3 s and a

@@ -156,6 +156,34 @@ TEST_F(StateStoreCdcTest, SnapshotPositionIsSetReadAndCleared) {
   EXPECT_EQ(store_->GetSnapshotPosition("public", "nope").status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(StateStoreCdcTest, ColumnMappingRoundTripsAndSurvivesAnUpsert) {
+  TableRecord t;
+  t.schema_name = "shop";
+  t.table_name = "customers";
+  ASSERT_TRUE(store_->UpsertTable(t).ok());
+  EXPECT_TRUE(store_->GetTable("shop", "customers")->columns.empty());
+  const std::vector<ColumnMappingRecord> columns = {
+      {"id", "int(11)", "id", "integer", ""},
+      {"note \"x\"", "varchar(5)", "note", "character varying(5)", "a \"quoted\" note"},
+      {"", "", "added", "text", ""},
+  };
+  ASSERT_TRUE(store_->SetColumnMapping("shop", "customers", columns).ok());
+  t.full_load_rows = 7;
+  ASSERT_TRUE(store_->UpsertTable(t).ok());  // statistics are written, the mapping stays
+  auto read = store_->GetTable("shop", "customers");
+  ASSERT_TRUE(read.ok());
+  ASSERT_EQ(read->columns.size(), 3u);
+  for (size_t i = 0; i < columns.size(); ++i) {
+    EXPECT_EQ(read->columns[i].source_name, columns[i].source_name);
+    EXPECT_EQ(read->columns[i].source_type, columns[i].source_type);
+    EXPECT_EQ(read->columns[i].target_name, columns[i].target_name);
+    EXPECT_EQ(read->columns[i].target_type, columns[i].target_type);
+    EXPECT_EQ(read->columns[i].note, columns[i].note);
+  }
+  EXPECT_EQ(store_->ListTables()->at(0).columns.size(), 3u);
+  EXPECT_EQ(store_->SetColumnMapping("shop", "nope", columns).code(), StatusCode::kNotFound);
+}
+
 TEST_F(StateStoreCdcTest, MetricBatchesShareOneTimeAndListByName) {
   ASSERT_TRUE(store_->RecordMetrics({{"cpu", 12.5}, {"memory", 300}, {"cpu_other", 1}}).ok());
   auto cpu = store_->ListMetricsSince("cpu", "", 10);

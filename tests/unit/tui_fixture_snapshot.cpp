@@ -75,6 +75,14 @@ std::shared_ptr<const control::EngineSnapshot> FixtureSnapshot() {
   snapshot->tables[2].applied_updates = 4200;
   snapshot->tables[2].applied_deletes = 12;
   snapshot->tables[2].full_load_end_time = "2026-11-21T11:04:10.000Z";
+  snapshot->tables[2].columns = {
+      {"id", "int(11)", "id", "integer", ""},
+      {"email", "varchar(320)", "email", "character varying(320)", ""},
+      {"balance", "double unsigned", "balance", "double precision",
+       "UNSIGNED is not carried: a CHECK (balance >= 0) keeps the range"},
+      {"created_at", "datetime(6)", "created_at", "timestamp(6) without time zone", ""},
+      {"", "", "migrated_by", "text", ""},
+  };
 
   snapshot->metrics = {
       {metric::kCdcLatencySource, 0.4},
