@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -229,29 +230,40 @@ void HandleExceptionCommand(const control::Command& command, endpoints::SqlSessi
   }
 }
 
-void CountChanges(const cdc::SourceTransaction& txn, bool skipped,
-                  const std::vector<TablePlan>& plans, state::StateStore& store) {
-  // Per-table DMS counters (Inserts/Updates/Deletes/Ddls and their Applied* twins).
+// Per-table DMS counters (Inserts/Updates/Deletes/Ddls and their Applied* twins) of one
+// transaction, added to `totals` by plan index, counting every change as applied. Written once per
+// table and batch (WriteCounts): a state-store write per change cost a minute after a 2,000,000-row
+// transaction.
+void CountChanges(const cdc::SourceTransaction& txn,
+                  std::map<size_t, state::ChangeCounts>* totals) {
+  const int64_t applied = 1;  // a skipped batch (already applied) zeroes them afterwards
   for (const auto& change : txn.changes) {
-    state::ChangeCounts counts;
+    state::ChangeCounts& counts = (*totals)[change.table];
     switch (change.op) {
       case cdc::ChangeOp::kInsert:
-        counts.inserts = counts.applied_inserts = 1;
+        counts.inserts += 1;
+        counts.applied_inserts += applied;
         break;
       case cdc::ChangeOp::kUpdate:
-        counts.updates = counts.applied_updates = 1;
+        counts.updates += 1;
+        counts.applied_updates += applied;
         break;
       case cdc::ChangeOp::kDelete:
-        counts.deletes = counts.applied_deletes = 1;
+        counts.deletes += 1;
+        counts.applied_deletes += applied;
         break;
       case cdc::ChangeOp::kTruncate:
-        counts.ddls = counts.applied_ddls = 1;
+        counts.ddls += 1;
+        counts.applied_ddls += applied;
         break;
     }
-    if (skipped)
-      counts.applied_inserts = counts.applied_updates = counts.applied_deletes =
-          counts.applied_ddls = 0;
-    const auto& p = plans[change.table];
+  }
+}
+
+void WriteCounts(const std::map<size_t, state::ChangeCounts>& totals,
+                 const std::vector<TablePlan>& plans, state::StateStore& store) {
+  for (const auto& [table, counts] : totals) {
+    const auto& p = plans[table];
     (void)store.AddChangeCounts(p.source.schema, p.source.name, counts);
   }
 }
@@ -440,6 +452,7 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
   flush_batch = [&]() -> Status {
     if (batch.empty()) return Status::Ok();
     std::vector<std::pair<int64_t, int64_t>> sizes;  // rows, bytes per transaction
+    std::map<size_t, state::ChangeCounts> counts;    // per table, as if all are applied
     for (auto& t : batch) {
       sizes.emplace_back(static_cast<int64_t>(t.changes.size()), ChangeBytes(t));
       if (const int64_t spilled = t.changes.spilled_changes(); spilled > 0) {
@@ -451,6 +464,8 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
       if (metrics != nullptr)
         metrics->OnRead(t.commit_time, sizes.back().first, sizes.back().second);
       SY_RETURN_IF_ERROR(filter.Filter(&t));  // counted as captured before this, as always
+      // Counted here, in the same pass, so a spilled transaction is not read back once more.
+      CountChanges(t, &counts);
     }
     Status applied;
     try {
@@ -470,8 +485,12 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
     for (size_t i = 0; i < batch.size(); ++i) {
       if (metrics != nullptr)
         metrics->OnApplied(batch[i].commit_time, sizes[i].first, sizes[i].second);
-      CountChanges(batch[i], applier.last_skipped(), plans, store);
     }
+    if (applier.last_skipped()) {
+      for (auto& [table, c] : counts)
+        c.applied_inserts = c.applied_updates = c.applied_deletes = c.applied_ddls = 0;
+    }
+    WriteCounts(counts, plans, store);
     batch.clear();
     return Status::Ok();
   };
