@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "engine/catalog/identifier.h"
+#include "engine/pipeline/cdc/pg_value_text.h"
 
 namespace switchyard::pipeline::cdc {
 
@@ -12,25 +13,32 @@ namespace repl = endpoints::postgres::replication;
 
 namespace {
 
-// Only the plain quoted source column is read as pgoutput sends it.
-Status CheckPlans(const std::vector<TablePlan>& plans) {
-  for (const TablePlan& plan : plans) {
-    for (const catalog::ColumnPlan& column : plan.target.columns) {
-      if (column.source_name.empty() ||
-          column.select_expr !=
-              catalog::QuoteIdentifier(catalog::Engine::kPostgres, column.source_name)) {
-        return Status::Unsupported(
-            "CDC from PostgreSQL: column " + plan.SourceName() + "." +
-            (column.source_name.empty() ? column.target_name : column.source_name) + " (target " +
-            column.target_name + ") is read with `" + column.select_expr +
-            "`; only plain source columns are supported by the change stream for now");
-      }
-    }
+const catalog::Column* SourceColumn(const TablePlan& plan, const std::string& name) {
+  for (const catalog::Column& c : plan.source.columns) {
+    if (c.name == name) return &c;
   }
+  return nullptr;
+}
+
+// How each of the plan's target columns is made from pgoutput text (pg_value_text.h);
+// kUnsupported for a select_expr the change stream cannot reproduce.
+Result<std::vector<PgValueConversion>> Conversions(const TablePlan& plan) {
+  std::vector<PgValueConversion> out;
+  for (const catalog::ColumnPlan& column : plan.target.columns) {
+    SY_ASSIGN_OR_RETURN(
+        PgValueConversion conversion,
+        PgConversionFor(column, SourceColumn(plan, column.source_name), plan.SourceName()));
+    out.push_back(conversion);
+  }
+  return out;
+}
+
+Status CheckPlans(const std::vector<TablePlan>& plans) {
+  for (const TablePlan& plan : plans) SY_RETURN_IF_ERROR(Conversions(plan).status());
   return Status::Ok();
 }
 
-ChangeValue Convert(const repl::TupleValue& value) {
+Result<ChangeValue> Convert(const repl::TupleValue& value, const PgValueConversion& conversion) {
   switch (value.kind) {
     case repl::TupleValueKind::kNull:
       return ChangeValue::Null();
@@ -40,7 +48,9 @@ ChangeValue Convert(const repl::TupleValue& value) {
     case repl::TupleValueKind::kBinary:
       break;
   }
-  return ChangeValue::Value(value.bytes);
+  if (conversion.kind == PgTextConversion::kNone) return ChangeValue::Value(value.bytes);
+  SY_ASSIGN_OR_RETURN(std::string text, ConvertPgText(conversion, value.bytes));
+  return ChangeValue::Value(std::move(text));
 }
 
 }  // namespace
@@ -142,6 +152,7 @@ Result<PgChangeStream::RelationMap> PgChangeStream::MapRelation(
   }
   if (!map.plan.has_value()) return map;
   const TablePlan& plan = (*plans_)[*map.plan];
+  SY_ASSIGN_OR_RETURN(map.conversions, Conversions(plan));
   map.target_index.assign(relation.columns.size(), -1);
   for (size_t t = 0; t < plan.target.columns.size(); ++t) {
     const std::string& source_name = plan.target.columns[t].source_name;
@@ -238,7 +249,12 @@ Result<std::vector<ChangeValue>> PgChangeStream::Map(const RelationMap& map,
       return Status::Internal("CDC from PostgreSQL: binary value in " + plan.SourceName() + "." +
                               plan.target.columns[t].source_name + " (binary mode is not used)");
     }
-    out[t] = Convert(tuple[r]);
+    Result<ChangeValue> value = Convert(tuple[r], map.conversions[t]);
+    if (!value.ok()) {
+      return Status(value.status().code(), value.status().message() + " in " + plan.SourceName() +
+                                               "." + plan.target.columns[t].source_name);
+    }
+    out[t] = std::move(value).value();
   }
   return out;
 }

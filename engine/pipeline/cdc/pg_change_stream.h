@@ -7,10 +7,11 @@
 //   plan.source.name); changes of other relations are ignored. Relation columns are mapped to
 //   the plan's target column order by ColumnPlan::source_name; relation columns no plan column
 //   reads are ignored; a plan column missing from the Relation is kInvalidArgument.
-// - Values are pgoutput's text ('t'), which is what `SELECT col::text` returns. Only columns
-//   whose select_expr is the plain quoted source column are supported (PostgreSQL ->
-//   PostgreSQL); Start fails with kUnsupported naming the first other column (client-side
-//   conversions are not implemented yet).
+// - Values are pgoutput's text ('t'), which is what `SELECT col::text` returns; columns whose
+//   select_expr is not the plain quoted source column are converted client-side to the text
+//   the full load's select_expr gives (pg_value_text.h: boolean::int, real::float8,
+//   timestamptz AT TIME ZONE 'UTC', array_to_json of number/boolean/text arrays, ...). Start
+//   fails with kUnsupported naming the first column whose select_expr has no conversion.
 // - Insert -> after; Update -> before from the 'K'/'O' old tuple when present (else empty:
 //   the key did not change), after from the new tuple, 'u' -> ChangeValue::Unchanged; Delete ->
 //   before; Truncate -> one kTruncate per truncated planned table.
@@ -52,6 +53,7 @@
 #include "engine/endpoints/postgres/replication/pgoutput_decoder.h"
 #include "engine/endpoints/postgres/replication/replication_connection.h"
 #include "engine/pipeline/cdc/change_event.h"
+#include "engine/pipeline/cdc/pg_value_text.h"
 #include "engine/pipeline/table_plan.h"
 
 namespace switchyard::pipeline::cdc {
@@ -95,7 +97,9 @@ class PgChangeStream {
   // `columns_now`: the source column names the Relation message lists.
   using SchemaChangeHandler =
       std::function<Result<bool>(size_t table, const std::vector<std::string>& columns_now)>;
-  void SetSchemaChangeHandler(SchemaChangeHandler handler) { on_schema_change_ = std::move(handler); }
+  void SetSchemaChangeHandler(SchemaChangeHandler handler) {
+    on_schema_change_ = std::move(handler);
+  }
   // Maps every relation seen so far again, after the plans changed (a table reloaded).
   Status Remap();
   // Where changes go beyond the memory budget (MemoryLimitTotal); must outlive the stream.
@@ -106,6 +110,7 @@ class PgChangeStream {
   struct RelationMap {
     std::optional<size_t> plan;     // nullopt: not a planned table (or a suspended one)
     std::vector<int> target_index;  // per relation column: target column index, -1 = unused
+    std::vector<PgValueConversion> conversions;           // per target column (pg_value_text.h)
     endpoints::postgres::replication::Relation relation;  // as last received, for Remap
   };
   // Builds the map of `relation` against the current plans.
