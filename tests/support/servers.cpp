@@ -120,8 +120,9 @@ void RestartServer(catalog::Engine engine, std::chrono::seconds down) {
   }
   close(log_fd);
   ASSERT_GT(pid, 0) << "fork: " << std::strerror(errno);
-  // pg_ctl and the MariaDB wait give up after a minute each; this is only a backstop.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2) + down;
+  // The script's own waits give up first (PostgreSQL: 2 minutes to stop, 5 to start); this is
+  // only a backstop, inside the test watchdog's 10 minutes.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(8) + down;
   int status = 0;
   pid_t done = 0;
   while ((done = waitpid(pid, &status, WNOHANG)) == 0 &&
