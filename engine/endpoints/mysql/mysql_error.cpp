@@ -18,6 +18,12 @@ bool IsConnectionErrno(unsigned int error_number) {
     case ER_GOT_SIGNAL:            // 1078
     case ER_SHUTDOWN_COMPLETE:     // 1079
     case ER_CONNECTION_KILLED:     // 1927 (MariaDB)
+    // The server rolled the whole transaction back to break a deadlock, or gave up waiting
+    // for a lock: nothing of it stays, so it is retried like a lost connection (the full load
+    // cleans and reloads the segment, CDC replays from its checkpoint) instead of failing the
+    // table or being taken for a row's fault. Seen with parallel LOAD DATA into one table.
+    case ER_LOCK_DEADLOCK:      // 1213
+    case ER_LOCK_WAIT_TIMEOUT:  // 1205
       return true;
     default:
       return false;
