@@ -46,7 +46,7 @@ struct CdcOptions {
   std::vector<bool> recreate;
   // Where a table reloaded during CDC writes its deferred objects (FullLoad's state_dir).
   std::string state_dir;
-  TaskMetrics* metrics = nullptr;            // optional
+  TaskMetrics* metrics = nullptr;  // optional
   // Where changes beyond the memory budget go; optional: without it they stay in memory.
   cdc::SpillSpace* spill = nullptr;
   control::CommandQueue* commands = nullptr;  // optional

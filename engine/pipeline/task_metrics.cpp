@@ -160,7 +160,8 @@ void TaskMetrics::Publish() {
                            spill_ ? spill_->disk_changes(Stage::kTarget) : 0);
     }
     samples.emplace_back(metric::kCdcThroughputRowsSource, (read_rows - last_read_rows_) / dt);
-    samples.emplace_back(metric::kCdcThroughputRowsTarget, (applied_rows - last_applied_rows_) / dt);
+    samples.emplace_back(metric::kCdcThroughputRowsTarget,
+                         (applied_rows - last_applied_rows_) / dt);
     samples.emplace_back(metric::kCdcThroughputBandwidthSource,
                          (read_bytes - last_read_bytes_) / 1024.0 / dt);
     samples.emplace_back(metric::kCdcThroughputBandwidthTarget,

@@ -62,9 +62,9 @@ class TaskMetrics {
 
   static int64_t Micros(std::chrono::system_clock::time_point t);
   std::atomic<int64_t> read_rows_{0}, read_bytes_{0}, applied_rows_{0}, applied_bytes_{0};
-  std::atomic<int64_t> pending_commit_us_{0};     // oldest read-not-applied commit time; 0 none
-  std::atomic<int64_t> newest_read_commit_us_{0}; // since the last publish; 0 none
-  std::atomic<int64_t> max_apply_delay_us_{0};    // since the last publish
+  std::atomic<int64_t> pending_commit_us_{0};      // oldest read-not-applied commit time; 0 none
+  std::atomic<int64_t> newest_read_commit_us_{0};  // since the last publish; 0 none
+  std::atomic<int64_t> max_apply_delay_us_{0};     // since the last publish
   std::atomic<bool> caught_up_{false};
   std::atomic<bool> cdc_started_{false};
 

@@ -70,7 +70,7 @@ struct TableRecord {
   int64_t estimated_rows = -1;   // from source statistics; -1 unknown
   int64_t segments_total = 0;
   int64_t segments_completed = 0;
-  std::string last_error;  // redacted
+  std::string last_error;                    // redacted
   std::vector<ColumnMappingRecord> columns;  // empty until the table was planned
 };
 
@@ -121,8 +121,8 @@ struct ApplyExceptionRecord {
   std::string time;
   std::string schema_name;  // source names
   std::string table_name;
-  std::string operation;  // "INSERT", "UPDATE", "DELETE", "TRUNCATE"
-  std::string statement;  // the statement the target rejected (secret-looking values left out)
+  std::string operation;    // "INSERT", "UPDATE", "DELETE", "TRUNCATE"
+  std::string statement;    // the statement the target rejected (secret-looking values left out)
   std::string values_json;  // the change's values, secret-looking columns dropped; "" if none
   std::string error;        // the server's message, redacted
   std::string source_position;  // commit position of the source transaction

@@ -199,7 +199,7 @@ TEST_P(CdcApplier, ApplyBatchCommitsAllOrNothing) {
     return Ins(m, {V(std::to_string(id)), V("r"), N(), N(), N(), N(), N()});
   };
   Status st = a->ApplyBatch(Batch(Txn(1, {ins(1)}), Txn(2, {ins(2)}),
-                             Txn(3, {Del(m, {V("77"), N(), N(), N(), N(), N(), N()})})));
+                                  Txn(3, {Del(m, {V("77"), N(), N(), N(), N(), N(), N()})})));
   EXPECT_EQ(st.code(), StatusCode::kDataError) << st.ToString();
   EXPECT_TRUE(MixedRows().empty());
   EXPECT_FALSE(Stored().has_value());

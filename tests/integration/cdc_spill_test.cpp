@@ -92,7 +92,8 @@ TEST_P(CdcSpill, ATransactionSixTimesTheMemoryLimitReplicatesWithinTheLimit) {
   auto differences = [&] {
     return CompareSimple(source, schema, target, schema, "big", {"id", "v"}, {"id"});
   };
-  // The target schema is named like the source one. Only compare once the count is right: 180,000 rows are slow to compare.
+  // The target schema is named like the source one. Only compare once the count is right: 180,000
+  // rows are slow to compare.
   ASSERT_TRUE(WaitUntil(
       [&] {
         return QueryValue(target, "SELECT count(*) FROM " + schema + ".big") ==
@@ -109,8 +110,8 @@ TEST_P(CdcSpill, ATransactionSixTimesTheMemoryLimitReplicatesWithinTheLimit) {
   EXPECT_LT(peak - rss_before, kLimitMb + 40)
       << "RSS at CDC start " << rss_before << " MB, peak " << peak << " MB";
   EXPECT_NE(run.Output().find("spilled"), std::string::npos) << run.Output();
-  EXPECT_TRUE(WaitUntil([&] { return FilesIn(run.state_dir() + "/spill") == 0; },
-                        std::chrono::seconds(30)))
+  EXPECT_TRUE(
+      WaitUntil([&] { return FilesIn(run.state_dir() + "/spill") == 0; }, std::chrono::seconds(30)))
       << "spill files left after the apply: " << FilesIn(run.state_dir() + "/spill");
   run.Signal(SIGTERM);
   EXPECT_EQ(run.Wait(), 0) << run.Output();

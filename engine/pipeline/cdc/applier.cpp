@@ -173,7 +173,8 @@ Status Applier::ApplyInTransaction(const std::vector<const SourceTransaction*>& 
         }
         if (end - i > 1) {
           Status st = ApplyInserts(t->changes, i, end, delta, attempt);
-          if (!st.ok()) return Rollback(st.WithContext("source transaction " + t->commit_position.text));
+          if (!st.ok())
+            return Rollback(st.WithContext("source transaction " + t->commit_position.text));
           i = end - 1;
           continue;
         }
@@ -293,8 +294,8 @@ Status Applier::HandleFailedChange(const SourceTransaction& txn, const RowChange
   return Status::Ok();
 }
 
-Status Applier::ApplyInserts(const ChangeList& changes, size_t begin, size_t end,
-                             ApplyStats* delta, Attempt* attempt) {
+Status Applier::ApplyInserts(const ChangeList& changes, size_t begin, size_t end, ApplyStats* delta,
+                             Attempt* attempt) {
   const TablePlan& plan = (*plans_)[changes[begin].table];
   ChangeSqlBuilder b(*target_, plan);
   std::vector<const std::vector<ChangeValue>*> rows;

@@ -148,8 +148,8 @@ class Applier {
                             const ChangeFailure& failure, ApplyStats* delta, Attempt* attempt);
   Status ApplyChange(const RowChange& change, ApplyStats* delta, ChangeFailure* failure);
   // changes[begin, end): inserts into one table, as one multi-row INSERT (fast path only).
-  Status ApplyInserts(const ChangeList& changes, size_t begin, size_t end,
-                      ApplyStats* delta, Attempt* attempt);
+  Status ApplyInserts(const ChangeList& changes, size_t begin, size_t end, ApplyStats* delta,
+                      Attempt* attempt);
   Status Rollback(Status cause);
 
   static constexpr size_t kInsertBatchRows = 500;

@@ -513,9 +513,9 @@ std::optional<std::vector<std::string>> MySqlColumnsAfterAlter(
     std::string_view peek = c;
     std::string next = Word(peek);
     if (verb == "add" || verb == "drop") {
-      static const char* kNotColumns[] = {"index", "key", "unique", "primary", "foreign",
-                                          "constraint", "fulltext", "spatial", "partition",
-                                          "check", "period", "system"};
+      static const char* kNotColumns[] = {"index",     "key",        "unique",   "primary",
+                                          "foreign",   "constraint", "fulltext", "spatial",
+                                          "partition", "check",      "period",   "system"};
       if (std::find_if(std::begin(kNotColumns), std::end(kNotColumns),
                        [&](const char* k) { return next == k; }) != std::end(kNotColumns)) {
         continue;

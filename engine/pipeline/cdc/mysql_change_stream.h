@@ -93,7 +93,9 @@ class MySqlChangeStream {
   // `columns_now`: the table's source column names right after the statement.
   using SchemaChangeHandler =
       std::function<Result<bool>(size_t table, const std::vector<std::string>& columns_now)>;
-  void SetSchemaChangeHandler(SchemaChangeHandler handler) { on_schema_change_ = std::move(handler); }
+  void SetSchemaChangeHandler(SchemaChangeHandler handler) {
+    on_schema_change_ = std::move(handler);
+  }
 
   // Where changes go beyond the memory budget (MemoryLimitTotal); must outlive the stream.
   // Without one, every change stays in memory.
