@@ -57,14 +57,17 @@ std::set<pid_t> Descendants(pid_t root) {
 // waits for. Every command is bounded by `timeout`: the servers may be what hangs.
 void PrintServerActivity() {
   const ServerInfo& s = Servers();
+  // Passwords through the environment, never on a command line (`ps` would show them).
+  setenv("PGPASSWORD", s.pg_password.c_str(), 1);
+  setenv("MYSQL_PWD", s.my_password.c_str(), 1);
   const std::string pg =
-      "PGPASSWORD='" + s.pg_password + "' timeout 10 psql -X -h " + s.postgres.host + " -p " +
-      std::to_string(s.postgres.port) + " -U " + s.postgres.user +
+      "timeout 10 psql -X -h " + s.postgres.host + " -p " + std::to_string(s.postgres.port) +
+      " -U " + s.postgres.user +
       " -d postgres -c \"SELECT pid, datname, application_name, state, wait_event_type, "
       "wait_event, now() - query_start AS running, left(query, 160) AS query FROM "
       "pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'\" 1>&2";
-  const std::string my = "MYSQL_PWD='" + s.my_password + "' timeout 10 mariadb -h " + s.mysql.host +
-                         " -P " + std::to_string(s.mysql.port) + " -u " + s.mysql.user +
+  const std::string my = "timeout 10 mariadb -h " + s.mysql.host + " -P " +
+                         std::to_string(s.mysql.port) + " -u " + s.mysql.user +
                          " -e 'SHOW FULL PROCESSLIST' 1>&2";
   std::fprintf(stderr, "--- PostgreSQL sessions:\n");
   (void)std::system(pg.c_str());
