@@ -49,6 +49,14 @@ class SqlSession {
   virtual Status Execute(const std::string& sql) = 0;
   // Runs a query and returns every row as text (NULL = nullopt). For small results only.
   virtual Result<std::vector<SqlRow>> Query(const std::string& sql) = 0;
+  // Runs `statements` in order in one round trip (PostgreSQL: one simple-query message; MySQL:
+  // one multi-statement packet) and appends to *counts, per statement, the rows it inserted,
+  // deleted, matched (UPDATE, on both engines) or returned (SELECT; result rows are
+  // discarded). Stops at the first failing statement and returns its error; counts->size() is
+  // then that statement's index, and the statements before it took effect. Statements must not
+  // contain a top-level ';'.
+  virtual Status ExecuteBatch(const std::vector<std::string>& statements,
+                              std::vector<int64_t>* counts) = 0;
   // Quotes an identifier for this engine: "a""b" for PostgreSQL, `a``b` for MySQL.
   virtual std::string QuoteIdentifier(const std::string& name) const = 0;
   // Quotes a literal with the client library's escaping for this connection.

@@ -34,7 +34,9 @@ MySqlConnection::MySqlConnection(MYSQL* mysql, std::string where)
 MySqlConnection::~MySqlConnection() { mysql_close(mysql_); }
 
 Result<std::unique_ptr<MySqlConnection>> MySqlConnection::Open(const ConnectionParams& params) {
-  const ClientOptions options{.local_infile = true, .client_flags = CLIENT_MULTI_RESULTS};
+  const ClientOptions options{
+      .local_infile = true,
+      .client_flags = CLIENT_MULTI_RESULTS | CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS};
   MYSQL* mysql = InitClient(params, options);
   if (mysql == nullptr) return Status::Internal("mysql_init failed: out of memory");
   std::unique_ptr<MySqlConnection> conn(new MySqlConnection(mysql, params.Describe()));
@@ -127,6 +129,32 @@ Result<std::vector<SqlRow>> MySqlConnection::Query(const std::string& sql) {
   }
   if (next > 0) return LastError("running a query");
   return rows;
+}
+
+Status MySqlConnection::ExecuteBatch(const std::vector<std::string>& statements,
+                                     std::vector<int64_t>* counts) {
+  constexpr std::string_view kContext = "executing a batch of statements";
+  SY_RETURN_IF_ERROR(CheckUsable(kContext));
+  if (statements.empty()) return Status::Ok();
+  std::string sql;
+  for (const std::string& s : statements) {
+    if (!sql.empty()) sql += ";\n";
+    sql += s;
+  }
+  // The first statement's error comes from mysql_real_query, a later one's from
+  // mysql_next_result; either way the server ran none after it.
+  if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return LastError(kContext);
+  while (true) {
+    MYSQL_RES* result = mysql_store_result(mysql_);
+    if (result == nullptr && mysql_field_count(mysql_) != 0) return LastError(kContext);
+    // After mysql_store_result, mysql_affected_rows is the row count of a SELECT too.
+    counts->push_back(static_cast<int64_t>(mysql_affected_rows(mysql_)));
+    if (result != nullptr) mysql_free_result(result);
+    const int next = mysql_next_result(mysql_);
+    if (next > 0) return LastError(kContext);
+    if (next < 0) break;
+  }
+  return Status::Ok();
 }
 
 Result<ResultPtr> MySqlConnection::QueryUnbuffered(const std::string& sql) {

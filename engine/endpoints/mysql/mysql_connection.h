@@ -4,6 +4,8 @@
 // collation, time_zone '+00:00' (TIMESTAMP values read and written in UTC), a strict sql_mode
 // without NO_ZERO_DATE / NO_BACKSLASH_ESCAPES / ANSI_QUOTES (catalog::QuoteLiteral relies on
 // the last two being off) and long net timeouts so a slow consumer does not get cut off.
+// Connected with CLIENT_FOUND_ROWS, so an UPDATE counts the rows it matched (as PostgreSQL
+// does), not only those whose values changed, and CLIENT_MULTI_STATEMENTS for ExecuteBatch.
 //
 // LOAD DATA LOCAL INFILE is enabled, but the file the server asks for is never read from disk:
 // a memory-only handler serves the bytes given to ExecuteLoadData() and refuses any other
@@ -45,6 +47,8 @@ class MySqlConnection final : public SqlSession {
   catalog::Engine engine() const override { return catalog::Engine::kMySql; }
   Status Execute(const std::string& sql) override;
   Result<std::vector<SqlRow>> Query(const std::string& sql) override;
+  Status ExecuteBatch(const std::vector<std::string>& statements,
+                      std::vector<int64_t>* counts) override;
   std::string QuoteIdentifier(const std::string& name) const override;
   std::string QuoteLiteral(const std::string& value) const override;
   std::string ServerVersion() const override { return server_version_; }

@@ -81,6 +81,44 @@ Result<std::vector<SqlRow>> PgConnection::Query(const std::string& sql) {
   return out;
 }
 
+Status PgConnection::ExecuteBatch(const std::vector<std::string>& statements,
+                                  std::vector<int64_t>* counts) {
+  constexpr std::string_view kWhat = "statement of a batch failed";
+  if (statements.empty()) return Status::Ok();
+  std::string sql;
+  for (const std::string& s : statements) {
+    if (!sql.empty()) sql += ";\n";
+    sql += s;
+  }
+  // The simple query protocol runs the statements in order and stops at the first error: one
+  // result per statement that ran, then the error's.
+  if (PQsendQuery(conn_.get(), sql.c_str()) == 0) return ConnectionErrorStatus(kWhat);
+  Status first;
+  while (PGresult* raw_result = PQgetResult(conn_.get())) {
+    PgResult result(raw_result);
+    const ExecStatusType status = PQresultStatus(result.get());
+    if (!first.ok()) continue;  // drained so the connection is ready again
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      const char* tuples = PQcmdTuples(result.get());
+      counts->push_back(tuples[0] == '\0' ? 0 : std::stoll(tuples));
+    } else if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT) {
+      first = Status::InvalidArgument("COPY statements cannot run through ExecuteBatch() [" +
+                                      describe_ + "]");
+      if (status == PGRES_COPY_IN) {
+        PQputCopyEnd(conn_.get(), "COPY is not allowed in a batch");
+      } else {
+        char* buffer = nullptr;
+        while (PQgetCopyData(conn_.get(), &buffer, 0) >= 0) PQfreemem(buffer);
+      }
+    } else if (status != PGRES_EMPTY_QUERY) {
+      first = ErrorStatus(conn_.get(), result.get(), kWhat, describe_);
+    }
+    if (PQstatus(conn_.get()) == CONNECTION_BAD) break;
+  }
+  if (first.ok() && PQstatus(conn_.get()) == CONNECTION_BAD) return ConnectionErrorStatus(kWhat);
+  return first;
+}
+
 std::string PgConnection::QuoteIdentifier(const std::string& name) const {
   return catalog::QuoteIdentifier(catalog::Engine::kPostgres, name);
 }

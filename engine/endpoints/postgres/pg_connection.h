@@ -43,6 +43,8 @@ class PgConnection final : public SqlSession {
   catalog::Engine engine() const override { return catalog::Engine::kPostgres; }
   Status Execute(const std::string& sql) override;
   Result<std::vector<SqlRow>> Query(const std::string& sql) override;
+  Status ExecuteBatch(const std::vector<std::string>& statements,
+                      std::vector<int64_t>* counts) override;
   std::string QuoteIdentifier(const std::string& name) const override;
   std::string QuoteLiteral(const std::string& value) const override;
   std::string ServerVersion() const override;

@@ -192,24 +192,14 @@ Status RetryApplyException(endpoints::SqlSession& target,
     (void)target.Execute("ROLLBACK");
     return cause.WithContext("retrying " + what);
   };
-  int64_t changed = 0;
-  if (e == Engine::kPostgres) {
-    auto rows = target.Query("WITH sy_retried AS (" + sql +
-                             " RETURNING 1) SELECT count(*) FROM sy_retried");
-    if (!rows.ok()) return rollback(rows.status());
-    changed = std::stoll(rows->at(0).at(0).value_or("0"));
-  } else {
-    Status st = target.Execute(sql);
-    if (!st.ok()) return rollback(st);
-    auto rows = target.Query("SELECT ROW_COUNT()");
-    if (!rows.ok()) return rollback(rows.status());
-    changed = std::stoll(rows->at(0).at(0).value_or("0"));
-  }
-  if (changed == 0) {
-    return rollback(
-        Status::DataError("the statement changed no row (the row is still missing on the target" +
-                          std::string(e == Engine::kMySql ? ", or already has these values" : "") +
-                          "); nothing was committed"));
+  // Rows inserted, deleted or matched (an UPDATE to the values the row already has counts).
+  std::vector<int64_t> counts;
+  Status ran = target.ExecuteBatch({sql}, &counts);
+  if (!ran.ok()) return rollback(ran);
+  if (counts.empty() || counts[0] == 0) {
+    return rollback(Status::DataError(
+        "the statement changed no row (the row is still missing on the target); nothing was "
+        "committed"));
   }
   Status st = target.Execute("COMMIT");
   if (!st.ok()) return st.WithContext("committing the retry of " + what);
