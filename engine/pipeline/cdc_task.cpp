@@ -397,6 +397,7 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
   }
   SY_ASSIGN_OR_RETURN(auto source, OpenSource(task, plans, checkpoint, options.loaded_at));
   source->SetSpillSpace(options.spill);
+  cdc::KeepAliveTicker ticker(source.get());  // destroyed before the source
   size_t active_tables = 0;
   for (size_t i = 0; i < plans.size(); ++i) {
     const auto& p = plans[i];
@@ -449,27 +450,31 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
   // Read but not yet applied; applied by flush_batch (also before a schema change is handled,
   // so no transaction decoded with the old columns meets the new plan).
   std::vector<cdc::SourceTransaction> batch;
+  std::vector<std::pair<int64_t, int64_t>> sizes;  // rows, bytes of each transaction in `batch`
+  auto add_to_batch = [&](cdc::SourceTransaction txn) {
+    sizes.emplace_back(static_cast<int64_t>(txn.changes.size()), ChangeBytes(txn));
+    if (metrics != nullptr)
+      metrics->OnRead(txn.commit_time, sizes.back().first, sizes.back().second);
+    batch.push_back(std::move(txn));
+  };
   flush_batch = [&]() -> Status {
     if (batch.empty()) return Status::Ok();
-    std::vector<std::pair<int64_t, int64_t>> sizes;  // rows, bytes per transaction
-    std::map<size_t, state::ChangeCounts> counts;    // per table, as if all are applied
-    for (auto& t : batch) {
-      sizes.emplace_back(static_cast<int64_t>(t.changes.size()), ChangeBytes(t));
+    std::map<size_t, state::ChangeCounts> counts;  // per table, as if all are applied
+    for (size_t i = 0; i < batch.size(); ++i) {
+      cdc::SourceTransaction& t = batch[i];
       if (const int64_t spilled = t.changes.spilled_changes(); spilled > 0) {
         SY_LOG(kInfo, Component::kSorter,
                "transaction committed at " << t.commit_position.text << ": " << t.changes.size()
                                            << " changes, " << spilled
                                            << " of them spilled to disk (MemoryLimitTotal)");
       }
-      if (metrics != nullptr)
-        metrics->OnRead(t.commit_time, sizes.back().first, sizes.back().second);
       SY_RETURN_IF_ERROR(filter.Filter(&t));  // counted as captured before this, as always
       // Counted here, in the same pass, so a spilled transaction is not read back once more.
       CountChanges(t, &counts);
     }
     Status applied;
     try {
-      cdc::KeepAliveTicker keepalive(source.get());  // the source is not read meanwhile
+      cdc::KeepAliveTicker::Scope keepalive(ticker);  // the source is not read meanwhile
       applied = batch.size() == 1 ? applier.Apply(batch.front()) : applier.ApplyBatch(batch);
     } catch (const cdc::SpillReadError& e) {
       // The target transaction was not committed: resuming reads these changes again.
@@ -492,8 +497,12 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
     }
     WriteCounts(counts, plans, store);
     batch.clear();
+    sizes.clear();
     return Status::Ok();
   };
+  const config::ChangeProcessingTuning& tuning = task.settings.change_processing_tuning;
+  const bool batch_apply = task.settings.target_metadata.batch_apply_enabled;
+  applier.SetBatchApply(batch_apply);
   while (!stop.stop_requested()) {
     while (options.commands != nullptr) {
       auto command = options.commands->TryPop();
@@ -526,7 +535,7 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
               config::TargetTablePrepMode::kDropAndCreate;
         }
         Result<std::string> position = [&] {
-          cdc::KeepAliveTicker keepalive(source.get());  // a reload can take long
+          cdc::KeepAliveTicker::Scope keepalive(ticker);  // a reload can take long
           return ReloadTable(reload_task, plans[*table], options.state_dir, store, stop);
         }();
         if (!position.ok()) {
@@ -554,16 +563,35 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
       heartbeat.MaybeBeat();
       continue;
     }
-    // Transactions the stream already holds are applied together in one target transaction
-    // (checkpoint = the last one): a source that commits small transactions fast costs one
-    // target commit per batch, not per transaction. A quiet source gives batches of one.
     size_t batch_changes = txn->changes.size();
-    batch.push_back(std::move(*txn));
-    while (batch.size() < kBatchTransactions && batch_changes < kBatchChanges) {
-      SY_ASSIGN_OR_RETURN(auto more, source->NextIfReady());
-      if (!more) break;
-      batch_changes += more->changes.size();
-      batch.push_back(std::move(*more));
+    add_to_batch(std::move(*txn));
+    if (batch_apply && tuning.batch_apply_timeout_min > 0) {
+      // DMS batch optimized apply: transactions collect for BatchApplyTimeoutMin seconds, or
+      // until BatchApplyMemoryLimit MB of values or BatchSplitSize changes, and their net
+      // changes go in one target transaction (with 0 s, those the stream already holds).
+      const auto until =
+          std::chrono::steady_clock::now() + std::chrono::seconds(tuning.batch_apply_timeout_min);
+      int64_t bytes = sizes.back().second;
+      while (!stop.stop_requested() && std::chrono::steady_clock::now() < until &&
+             bytes < (tuning.batch_apply_memory_limit << 20) &&
+             (tuning.batch_split_size <= 0 ||
+              batch_changes < static_cast<size_t>(tuning.batch_split_size))) {
+        SY_ASSIGN_OR_RETURN(auto more, source->Next());
+        if (!more) continue;
+        batch_changes += more->changes.size();
+        add_to_batch(std::move(*more));
+        bytes += sizes.back().second;
+      }
+    } else {
+      // Transactions the stream already holds are applied together in one target transaction
+      // (checkpoint = the last one): a source that commits small transactions fast costs one
+      // target commit per batch, not per transaction. A quiet source gives batches of one.
+      while (batch.size() < kBatchTransactions && batch_changes < kBatchChanges) {
+        SY_ASSIGN_OR_RETURN(auto more, source->NextIfReady());
+        if (!more) break;
+        batch_changes += more->changes.size();
+        add_to_batch(std::move(*more));
+      }
     }
     SY_RETURN_IF_ERROR(flush_batch());
   }

@@ -244,6 +244,108 @@ TEST_P(CdcApplier, CompositeKeyAndKeyChangeMovesTheRow) {
   EXPECT_EQ(Rows(q), (std::vector<endpoints::SqlRow>{R({"2", "a", "moved"})}));
 }
 
+TEST_P(CdcApplier, CleanBatchesNeedNoSlowerPath) {
+  Open("pipelined");
+  const size_t m = AddMixed();
+  auto a = MakeApplier();
+  // More statements than one round trip carries (1,000), interleaving tables and operations.
+  std::vector<RowChange> changes;
+  for (int i = 1; i <= 1500; ++i) {
+    changes.push_back(Ins(m, {V(std::to_string(i)), V("v"), N(), N(), N(), N(), N()}));
+    if (i % 3 == 0)
+      changes.push_back(Upd(m, {}, {V(std::to_string(i)), V("u"), U(), U(), U(), U(), U()}));
+    if (i % 5 == 0)
+      changes.push_back(Del(m, {V(std::to_string(i - 1)), N(), N(), N(), N(), N(), N()}));
+  }
+  ASSERT_TRUE(a->Apply(Txn(1, std::move(changes))).ok());
+  EXPECT_EQ(a->stats().slower_path_redos, 0);
+  EXPECT_EQ(a->stats().deletes, 300);
+  const auto rows = MixedRows();
+  EXPECT_EQ(rows.size(), 1200u);
+  for (const auto& r : rows) {
+    const int id = std::stoi(*r[0]);
+    EXPECT_EQ(r[1], id % 3 == 0 ? "u" : "v") << id;
+    EXPECT_NE(id % 5, 4) << "deleted";
+  }
+}
+
+TEST_P(CdcApplier, BatchApplyNetsChangesAndLandsValueForValue) {
+  Open("net");
+  const size_t m = AddMixed();
+  const size_t k =
+      AddTable("keyless", {Col("a", "integer", "int"), Col("b", "text", "longtext")}, {});
+  auto a = MakeApplier();
+  auto row = [&](int id, const std::string& txt) {
+    return std::vector<ChangeValue>{
+        V(std::to_string(id)),           V(txt),     V(kBytes), V("18446744073709551615"),
+        V("2024-02-29 23:59:59.123456"), V("10101"), V("d")};
+  };
+  auto key = [&](int id) {
+    return std::vector<ChangeValue>{V(std::to_string(id)), N(), N(), N(), N(), N(), N()};
+  };
+  ASSERT_TRUE(
+      a->Apply(Txn(1, {Ins(m, row(1, "one")), Ins(m, row(2, "two")), Ins(m, row(3, "three")),
+                       Ins(k, {V("1"), V("x")}), Ins(k, {V("1"), V("x")})}))
+          .ok());
+
+  a->SetBatchApply(true);
+  Status st = a->ApplyBatch(Batch(
+      // 4 is inserted, updated twice (one column left unchanged each time), then 5 comes and goes.
+      Txn(2, {Ins(m, row(4, "four")), Upd(m, {}, {V("4"), V(kText), U(), U(), U(), U(), U()}),
+              Ins(m, row(5, "five"))}),
+      Txn(3, {Upd(m, {}, {V("4"), U(), U(), V("0"), U(), U(), U()}), Del(m, key(5)),
+              // 1 is deleted and inserted again: a replace.
+              Del(m, key(1)), Ins(m, row(1, "one again")),
+              // 2 moves to 9; 3 has only an unchanged-TOAST update and one that writes null.
+              Upd(m, key(2), row(9, "moved")), Upd(m, {}, {V("3"), N(), U(), U(), U(), U(), U()})}),
+      // The keyless table: one of the two duplicates goes, then a row is added.
+      Txn(4, {Del(k, {V("1"), V("x")}), Ins(k, {V("2"), N()})})));
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(a->stats().slower_path_redos, 0) << "the net path applied it";
+  EXPECT_EQ(MixedRows(),
+            (std::vector<endpoints::SqlRow>{
+                R({"1", "one again", kBytesHex, "18446744073709551615",
+                   "2024-02-29 23:59:59.123456", "10101", "d"}),
+                R({"3", std::nullopt, kBytesHex, "18446744073709551615",
+                   "2024-02-29 23:59:59.123456", "10101", "d"}),
+                R({"4", kText, kBytesHex, "0", "2024-02-29 23:59:59.123456", "10101", "d"}),
+                R({"9", "moved", kBytesHex, "18446744073709551615", "2024-02-29 23:59:59.123456",
+                   "10101", "d"})}));
+  EXPECT_EQ(Rows("SELECT a, b FROM " + catalog::QuoteQualified(GetParam(), schema_, "keyless") +
+                 " ORDER BY a"),
+            (std::vector<endpoints::SqlRow>{R({"1", "x"}), R({"2", std::nullopt})}));
+  EXPECT_EQ(Stored()->position.text, Pos(4));
+  EXPECT_EQ(Stored()->transactions_applied, 4);
+  EXPECT_EQ(a->stats().inserts, 5 + 4);  // source changes, not net statements
+}
+
+TEST_P(CdcApplier, BatchApplyFallsBackToSourceOrderWhenNettingCannotWork) {
+  Open("net_fallback");
+  const size_t t = AddTable(
+      "users", {Col("id", "integer", "int", false), Col("email", "varchar(20)", "varchar(20)")},
+      {"id"});
+  const std::string table = catalog::QuoteQualified(GetParam(), schema_, "users");
+  Exec("CREATE UNIQUE INDEX users_email ON " + table + " (email)");
+  auto a = MakeApplier();
+  ASSERT_TRUE(a->Apply(Txn(1, {Ins(t, {V("1"), V("x")})})).ok());
+  a->SetBatchApply(true);
+  // Row 1 gives up "x" and row 2 takes it: net order (inserts before updates) collides on the
+  // unique email, source order does not.
+  Status st = a->ApplyBatch(
+      Batch(Txn(2, {Upd(t, {}, {V("1"), V("y")})}), Txn(3, {Ins(t, {V("2"), V("x")})})));
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(a->stats().slower_path_redos, 1);
+  EXPECT_EQ(Rows("SELECT id, email FROM " + table + " ORDER BY id"),
+            (std::vector<endpoints::SqlRow>{R({"1", "y"}), R({"2", "x"})}));
+
+  // A real apply error is still reported exactly, with nothing committed.
+  st = a->ApplyBatch(Batch(Txn(4, {Ins(t, {V("3"), V("z")})}), Txn(5, {Del(t, {V("9"), N()})})));
+  EXPECT_EQ(st.code(), StatusCode::kDataError) << st.ToString();
+  EXPECT_NE(st.message().find("row not found"), std::string::npos) << st.message();
+  EXPECT_EQ(Rows("SELECT count(*) FROM " + table), (std::vector<endpoints::SqlRow>{R({"2"})}));
+  EXPECT_EQ(Stored()->position.text, Pos(3));
+}
+
 INSTANTIATE_TEST_SUITE_P(Targets, CdcApplier, ::testing::Values(Engine::kPostgres, Engine::kMySql),
                          EngineName);
 

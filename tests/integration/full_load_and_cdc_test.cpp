@@ -272,6 +272,31 @@ TEST_P(FullLoadAndCdc, ResumesEqualAfterKillsDuringTheLoadAndDuringCdc) {
   }
 }
 
+TEST_P(FullLoadAndCdc, BatchApplyEndsEqualAcrossAKillDuringCdc) {
+  // Net changes per key, collected for a second: the writer's insert-update-delete runs of one
+  // key collapse, the keyless table keeps its changes in order.
+  task_["ReplicationTaskSettings"]["TargetMetadata"] = {{"BatchApplyEnabled", true}};
+  task_["ReplicationTaskSettings"]["ChangeProcessingTuning"] = {{"BatchApplyTimeoutMin", 1}};
+  const std::string work = MakeTempDir("sy-" + id_ + "-batch");
+  Writer writer(source_, 400000);
+  {
+    BackgroundRun run(task_, work);
+    ASSERT_TRUE(WaitForCapture(run)) << run.Output();
+    LargeTransaction(1, 5000);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    run.Signal(SIGKILL);  // while a batch collects or applies
+    EXPECT_EQ(run.Wait(), 128 + SIGKILL);
+  }
+  BackgroundRun run(task_, work, "--start-type resume-processing");
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  writer.Stop();
+  ASSERT_EQ(writer.error(), "");
+  EXPECT_TRUE(WaitEqual()) << Differences() << run.Output();
+  EXPECT_EQ(run.Output().find("not implemented"), std::string::npos) << run.Output();
+  run.Signal(SIGTERM);
+  EXPECT_EQ(run.Wait(), 0) << run.Output();
+}
+
 // Ends the engine's sessions from the server side, as a network cut or a restart would: the
 // replication/binlog connection on the source and every session on the target database.
 void CutConnections(const endpoints::ConnectionParams& source, const std::string& slot,

@@ -69,7 +69,8 @@ TEST(TaskSettings, ImplementedKeysTableHoldsExactlyTheListedKeys) {
   EXPECT_TRUE(IsImplementedSetting("FullLoadSettings.TargetTablePrepMode"));
   EXPECT_TRUE(IsImplementedSetting("TargetMetadata.TargetSchema"));
   EXPECT_TRUE(IsImplementedSetting("Logging.LogComponents"));
-  EXPECT_FALSE(IsImplementedSetting("TargetMetadata.BatchApplyEnabled"));
+  EXPECT_TRUE(IsImplementedSetting("TargetMetadata.BatchApplyEnabled"));
+  EXPECT_FALSE(IsImplementedSetting("ChangeProcessingTuning.BatchApplyTimeoutMax"));
   EXPECT_FALSE(IsImplementedSetting("ChangeProcessingTuning.StatementCacheSize"));
 }
 

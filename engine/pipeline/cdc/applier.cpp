@@ -7,6 +7,7 @@
 #include "engine/logging/iso_time.h"
 #include "engine/pipeline/cdc/change_sql.h"
 #include "engine/pipeline/cdc/control_table.h"
+#include "engine/pipeline/cdc/net_changes.h"
 #include "engine/pipeline/cdc/position.h"
 
 namespace switchyard::pipeline::cdc {
@@ -43,7 +44,8 @@ struct Applier::ChangeFailure {
 
 // What one attempt at a target transaction decided; it takes effect only if it commits.
 struct Applier::Attempt {
-  bool redo_per_change = false;  // the fast path failed through one change's fault
+  bool redo_direct = false;      // the pipelined or net path failed: redo statement by statement
+  bool redo_per_change = false;  // the direct path failed through one change's fault
   std::vector<std::pair<state::ApplyExceptionRecord, ApplyErrorAction>> recorded;
   std::set<size_t> suspended;
   std::optional<state::ApplyExceptionRecord> stopped_by;  // STOP_TASK
@@ -82,15 +84,64 @@ void Applier::Notify(const state::ApplyExceptionRecord& record, ApplyErrorAction
   if (handling_ && handling_->on_exception) handling_->on_exception(record, action);
 }
 
+// Statements of the pipelined and net paths waiting to be sent, with the row count each one
+// must report. Full batches go at once; Flush() sends the rest.
+class Applier::Pipe {
+ public:
+  explicit Pipe(endpoints::SqlSession* target) : target_(target) {}
+
+  Status Add(std::string sql, int64_t expect) {
+    bytes_ += sql.size();
+    sql_.push_back(std::move(sql));
+    expect_.push_back(expect);
+    if (sql_.size() >= kStatements || bytes_ >= kBytes) return Flush();
+    return Status::Ok();
+  }
+
+  // Any failure or unexpected count: the caller rolls back and redoes the transaction on the
+  // direct path, which names the change at fault; this message is not shown to anyone.
+  Status Flush() {
+    if (sql_.empty()) return Status::Ok();
+    std::vector<int64_t> counts;
+    Status st = target_->ExecuteBatch(sql_, &counts);
+    if (st.ok()) {
+      for (size_t i = 0; i < counts.size(); ++i) {
+        if (expect_[i] >= 0 && counts[i] != expect_[i]) {
+          st = Status::DataError("statement " + std::to_string(i) + " of a batch reported " +
+                                 std::to_string(counts[i]) + " row(s), expected " +
+                                 std::to_string(expect_[i]));
+          break;
+        }
+      }
+    }
+    sql_.clear();
+    expect_.clear();
+    bytes_ = 0;
+    return st;
+  }
+
+ private:
+  static constexpr size_t kStatements = 1000;
+  static constexpr size_t kBytes = 4 << 20;
+  endpoints::SqlSession* target_;
+  std::vector<std::string> sql_;
+  std::vector<int64_t> expect_;
+  size_t bytes_ = 0;
+};
+
 Status Applier::ApplyPointers(const std::vector<const SourceTransaction*>& txns) {
   last_skipped_ = false;
   ApplyStats delta;
   Attempt attempt;
-  Status st = ApplyInTransaction(txns, /*per_change=*/false, &delta, &attempt);
-  if (!st.ok() && attempt.redo_per_change) {
+  Status st =
+      ApplyInTransaction(txns, batch_apply_ ? Path::kNet : Path::kPipelined, &delta, &attempt);
+  for (Path slower : {Path::kDirect, Path::kPerChange}) {
+    const bool redo = slower == Path::kDirect ? attempt.redo_direct : attempt.redo_per_change;
+    if (st.ok() || !redo) continue;
+    ++stats_.slower_path_redos;
     delta = ApplyStats();
     attempt = Attempt();
-    st = ApplyInTransaction(txns, /*per_change=*/true, &delta, &attempt);
+    st = ApplyInTransaction(txns, slower, &delta, &attempt);
   }
   if (!st.ok()) {
     if (tracker_) tracker_->Discard();
@@ -120,8 +171,8 @@ Status Applier::Rollback(Status cause) {
   return cause;
 }
 
-Status Applier::ApplyInTransaction(const std::vector<const SourceTransaction*>& txns,
-                                   bool per_change, ApplyStats* delta, Attempt* attempt) {
+Status Applier::ApplyInTransaction(const std::vector<const SourceTransaction*>& txns, Path path,
+                                   ApplyStats* delta, Attempt* attempt) {
   if (txns.empty()) return Status::Ok();
   const Engine e = target_->engine();
   SY_RETURN_IF_ERROR(target_->Execute(e == Engine::kPostgres ? "BEGIN" : "START TRANSACTION"));
@@ -154,7 +205,42 @@ Status Applier::ApplyInTransaction(const std::vector<const SourceTransaction*>& 
     last_skipped_ = true;
     return Rollback(Status::Ok());
   }
+  const SourceTransaction& tail = *todo.back();
+  const std::string upsert =
+      CheckpointUpsertSql(*target_, control_, task_name_, tail.commit_position, tail.commit_time,
+                          static_cast<int64_t>(todo.size()));
+  if (path == Path::kNet || path == Path::kPipelined) {
+    Pipe pipe(target_);
+    Status st =
+        path == Path::kNet ? QueueNet(todo, delta, &pipe) : QueueInOrder(todo, delta, &pipe);
+    if (st.ok()) st = pipe.Add(upsert, -1);
+    if (st.ok()) st = pipe.Flush();
+    if (!st.ok()) {
+      attempt->redo_direct = st.code() != StatusCode::kConnectionError;
+      return Rollback(
+          st.WithContext("applying up to source position " + tail.commit_position.text));
+    }
+  } else {
+    Status st = ApplyOneByOne(todo, path == Path::kPerChange, delta, attempt);
+    if (!st.ok()) return Rollback(st);
+    st = target_->Execute(upsert);
+    if (!st.ok()) return Rollback(st.WithContext("saving the checkpoint"));
+  }
+  Status st = target_->Execute("COMMIT");
+  if (!st.ok()) {
+    // Whether the commit happened is unknown; the caller resumes from ReadCheckpoint. The
+    // exceptions of this attempt are not reported: if it did commit, they are on the target.
+    attempt->recorded.clear();
+    return st.WithContext("committing up to source position " + tail.commit_position.text);
+  }
+  delta->transactions_applied += static_cast<int64_t>(todo.size());
+  return Status::Ok();
+}
+
+Status Applier::ApplyOneByOne(const std::vector<const SourceTransaction*>& todo, bool per_change,
+                              ApplyStats* delta, Attempt* attempt) {
   for (const SourceTransaction* t : todo) {
+    const std::string where = "source transaction " + t->commit_position.text;
     for (size_t i = 0; i < t->changes.size(); ++i) {
       const RowChange& ch = t->changes[i];
       if (IsSuspended(ch.table) || attempt->suspended.count(ch.table) > 0) {
@@ -172,18 +258,13 @@ Status Applier::ApplyInTransaction(const std::vector<const SourceTransaction*>& 
           ++end;
         }
         if (end - i > 1) {
-          Status st = ApplyInserts(t->changes, i, end, delta, attempt);
-          if (!st.ok())
-            return Rollback(st.WithContext("source transaction " + t->commit_position.text));
+          SY_RETURN_IF_ERROR(ApplyInserts(t->changes, i, end, delta, attempt).WithContext(where));
           i = end - 1;
           continue;
         }
       }
       if (per_change) {
-        Status st = ApplyWithSavepoint(*t, ch, delta, attempt);
-        if (!st.ok()) {
-          return Rollback(st.WithContext("source transaction " + t->commit_position.text));
-        }
+        SY_RETURN_IF_ERROR(ApplyWithSavepoint(*t, ch, delta, attempt).WithContext(where));
         continue;
       }
       ChangeFailure failure;
@@ -191,24 +272,137 @@ Status Applier::ApplyInTransaction(const std::vector<const SourceTransaction*>& 
       if (!st.ok()) {
         attempt->redo_per_change =
             handling_.has_value() && failure.kind != ApplyErrorKind::kNotApplyError;
-        return Rollback(st.WithContext("source transaction " + t->commit_position.text));
+        return st.WithContext(where);
       }
     }
   }
-  const SourceTransaction& tail = *todo.back();
-  const std::string upsert =
-      CheckpointUpsertSql(*target_, control_, task_name_, tail.commit_position, tail.commit_time,
-                          static_cast<int64_t>(todo.size()));
-  Status st = target_->Execute(upsert);
-  if (!st.ok()) return Rollback(st.WithContext("saving the checkpoint"));
-  st = target_->Execute("COMMIT");
-  if (!st.ok()) {
-    // Whether the commit happened is unknown; the caller resumes from ReadCheckpoint. The
-    // exceptions of this attempt are not reported: if it did commit, they are on the target.
-    attempt->recorded.clear();
-    return st.WithContext("committing up to source position " + tail.commit_position.text);
+  return Status::Ok();
+}
+
+Status Applier::QueueInOrder(const std::vector<const SourceTransaction*>& todo, ApplyStats* delta,
+                             Pipe* pipe) {
+  for (const SourceTransaction* t : todo) {
+    for (size_t i = 0; i < t->changes.size(); ++i) {
+      const RowChange& ch = t->changes[i];
+      if (IsSuspended(ch.table)) {
+        ++delta->suspended_skips;
+        continue;
+      }
+      if (ch.table >= plans_->size()) return Status::Internal("change for an unknown table");
+      const ChangeSqlBuilder b(*target_, (*plans_)[ch.table]);
+      SqlText sql = b.NewText();
+      if (ch.op == ChangeOp::kInsert) {
+        std::vector<const std::vector<ChangeValue>*> rows{&ch.after};
+        size_t bytes = 0;
+        while (i + 1 < t->changes.size() && rows.size() < kInsertBatchRows &&
+               bytes < kInsertBatchBytes && t->changes[i + 1].op == ChangeOp::kInsert &&
+               t->changes[i + 1].table == ch.table) {
+          rows.push_back(&t->changes[++i].after);
+          for (const auto& v : *rows.back()) bytes += v.bytes.size();
+        }
+        SY_RETURN_IF_ERROR(b.InsertRows(rows, &sql));
+        delta->inserts += static_cast<int64_t>(rows.size());
+        SY_RETURN_IF_ERROR(pipe->Add(sql.run(), static_cast<int64_t>(rows.size())));
+        continue;
+      }
+      int64_t expect = -1;
+      bool any_unchanged = false;
+      SY_RETURN_IF_ERROR(ChangeStatement(ch, b, &sql, &expect, &any_unchanged));
+      switch (ch.op) {
+        case ChangeOp::kUpdate:
+          ++delta->updates;
+          if (any_unchanged) ++delta->unchanged_toast_updates;
+          break;
+        case ChangeOp::kDelete:
+          ++delta->deletes;
+          break;
+        default:
+          ++delta->truncates;
+          break;
+      }
+      SY_RETURN_IF_ERROR(pipe->Add(sql.run(), expect));
+    }
   }
-  delta->transactions_applied += static_cast<int64_t>(todo.size());
+  return Status::Ok();
+}
+
+Status Applier::QueueNet(const std::vector<const SourceTransaction*>& todo, ApplyStats* delta,
+                         Pipe* pipe) {
+  NetChanges net(plans_);
+  for (const SourceTransaction* t : todo) {
+    for (const RowChange& ch : t->changes) {
+      if (IsSuspended(ch.table)) {
+        ++delta->suspended_skips;
+        continue;
+      }
+      SY_RETURN_IF_ERROR(net.Add(ch));
+    }
+  }
+  delta->inserts += net.inserts();
+  delta->updates += net.updates();
+  delta->deletes += net.deletes();
+  delta->truncates += net.truncates();
+  for (const NetTable& table : net.Take()) {
+    const ChangeSqlBuilder b(*target_, (*plans_)[table.table]);
+    int64_t expect = -1;
+    bool any_unchanged = false;
+    if (table.truncate_first) {
+      SqlText sql = b.NewText();
+      SY_RETURN_IF_ERROR(ChangeStatement({ChangeOp::kTruncate, table.table, {}, {}}, b, &sql,
+                                         &expect, &any_unchanged));
+      SY_RETURN_IF_ERROR(pipe->Add(sql.run(), expect));
+    }
+    // Deletes first (a replace deletes too), then inserts, then updates: keys are distinct, so
+    // no statement meets a row another one of the batch is about to remove or add.
+    std::vector<const std::vector<ChangeValue>*> keys;
+    std::vector<const std::vector<ChangeValue>*> rows;
+    auto flush_keys = [&]() -> Status {
+      if (keys.empty()) return Status::Ok();
+      SqlText sql = b.NewText();
+      sql.Add("DELETE FROM " + b.Table() + " WHERE ");
+      SY_RETURN_IF_ERROR(b.KeysIn(keys, &sql));
+      const auto n = static_cast<int64_t>(keys.size());
+      keys.clear();
+      return pipe->Add(sql.run(), n);
+    };
+    size_t row_bytes = 0;
+    auto flush_rows = [&]() -> Status {
+      if (rows.empty()) return Status::Ok();
+      SqlText sql = b.NewText();
+      SY_RETURN_IF_ERROR(b.InsertRows(rows, &sql));
+      const auto n = static_cast<int64_t>(rows.size());
+      rows.clear();
+      row_bytes = 0;
+      return pipe->Add(sql.run(), n);
+    };
+    for (const NetRow& r : table.rows) {
+      if (r.op != NetRow::Op::kDelete && r.op != NetRow::Op::kReplace) continue;
+      keys.push_back(&r.key_image);
+      if (keys.size() >= kDeleteBatchKeys) SY_RETURN_IF_ERROR(flush_keys());
+    }
+    SY_RETURN_IF_ERROR(flush_keys());
+    for (const NetRow& r : table.rows) {
+      if (r.op != NetRow::Op::kInsert && r.op != NetRow::Op::kReplace) continue;
+      rows.push_back(&r.row);
+      for (const auto& v : r.row) row_bytes += v.bytes.size();
+      if (rows.size() >= kInsertBatchRows || row_bytes >= kInsertBatchBytes)
+        SY_RETURN_IF_ERROR(flush_rows());
+    }
+    SY_RETURN_IF_ERROR(flush_rows());
+    for (const NetRow& r : table.rows) {
+      if (r.op != NetRow::Op::kUpdate) continue;
+      SqlText sql = b.NewText();
+      SY_RETURN_IF_ERROR(ChangeStatement({ChangeOp::kUpdate, table.table, {}, r.row}, b, &sql,
+                                         &expect, &any_unchanged));
+      if (any_unchanged) ++delta->unchanged_toast_updates;
+      SY_RETURN_IF_ERROR(pipe->Add(sql.run(), expect));
+    }
+    for (const RowChange& ch : table.ordered) {
+      SqlText sql = b.NewText();
+      SY_RETURN_IF_ERROR(ChangeStatement(ch, b, &sql, &expect, &any_unchanged));
+      SY_RETURN_IF_ERROR(pipe->Add(sql.run(), expect));
+    }
+  }
   return Status::Ok();
 }
 
@@ -326,13 +520,55 @@ Status Applier::ApplyInserts(const ChangeList& changes, size_t begin, size_t end
   return Status::Ok();
 }
 
+Status Applier::ChangeStatement(const RowChange& ch, const ChangeSqlBuilder& b, SqlText* sql,
+                                int64_t* expect, bool* any_unchanged) const {
+  const Engine e = target_->engine();
+  *any_unchanged = false;
+  *expect = 1;
+  if (ch.op == ChangeOp::kTruncate) {
+    // MySQL TRUNCATE is DDL and would commit the open transaction (and the checkpoint with it).
+    sql->Add((e == Engine::kPostgres ? "TRUNCATE TABLE " : "DELETE FROM ") + b.Table());
+    *expect = -1;
+    return Status::Ok();
+  }
+  if (ch.op == ChangeOp::kInsert) return b.Insert(ch.after, sql);
+
+  SqlText where = b.NewText();
+  SY_RETURN_IF_ERROR(b.Where(ch, &where));
+  if (ch.op == ChangeOp::kUpdate) {
+    SqlText set = b.NewText();
+    SY_RETURN_IF_ERROR(b.SetList(ch.after, &set, any_unchanged));
+    if (set.empty()) {
+      // Every column unchanged: nothing to write, but the row must exist.
+      sql->Add("SELECT 1 FROM " + b.Table() + " WHERE ");
+      sql->Add(where);
+      sql->Add(" LIMIT 1");
+      return Status::Ok();
+    }
+    sql->Add("UPDATE " + b.Table() + " SET ");
+    sql->Add(set);
+  } else {
+    sql->Add("DELETE FROM " + b.Table());
+  }
+  sql->Add(" WHERE ");
+  // A keyless table changes exactly one of possibly several identical rows.
+  if (b.keyless() && e == Engine::kPostgres) {
+    sql->Add("ctid = (SELECT ctid FROM " + b.Table() + " WHERE ");
+    sql->Add(where);
+    sql->Add(" LIMIT 1)");
+  } else {
+    sql->Add(where);
+    if (b.keyless()) sql->Add(" LIMIT 1");
+  }
+  return Status::Ok();
+}
+
 Status Applier::ApplyChange(const RowChange& ch, ApplyStats* delta, ChangeFailure* failure) {
   if (ch.table >= plans_->size()) {
     return Status::Internal("change for table #" + std::to_string(ch.table) + " of " +
                             std::to_string(plans_->size()));
   }
   const TablePlan& plan = (*plans_)[ch.table];
-  const Engine e = target_->engine();
   ChangeSqlBuilder b(*target_, plan);
   const std::string context =
       std::string("apply ") + ChangeOpName(ch.op) + " on " + plan.TargetName();
@@ -347,105 +583,43 @@ Status Applier::ApplyChange(const RowChange& ch, ApplyStats* delta, ChangeFailur
                                       ? ""
                                       : "; statement: " + ClipForMessage(failure->statement)));
   };
-  // Building failed: a value the column's transform rejects is the change's fault; a bad row
-  // image or a keyless update without the old row is not.
-  auto build_fail = [&](const Status& st) {
+
+  SqlText sql = b.NewText();
+  int64_t expect = -1;
+  bool any_unchanged = false;
+  Status st = ChangeStatement(ch, b, &sql, &expect, &any_unchanged);
+  if (!st.ok()) {
+    // A value the column's transform rejects is the change's fault; a bad row image or a
+    // keyless update without the old row is not.
     return fail(st,
                 st.code() == StatusCode::kDataError ? ApplyErrorKind::kDataError
                                                     : ApplyErrorKind::kNotApplyError,
                 nullptr);
-  };
-  auto statement_fail = [&](const Status& st, const SqlText& sql) {
-    return fail(st, ClassifyStatementError(st), &sql);
-  };
-
-  SqlText sql = b.NewText();
-  if (ch.op == ChangeOp::kTruncate) {
-    // MySQL TRUNCATE is DDL and would commit the open transaction (and the checkpoint with it).
-    sql.Add((e == Engine::kPostgres ? "TRUNCATE TABLE " : "DELETE FROM ") + b.Table());
-    Status st = target_->Execute(sql.run());
-    if (!st.ok()) return fail(st, ApplyErrorKind::kNotApplyError, &sql);
-    ++delta->truncates;
-    return Status::Ok();
   }
-
-  if (ch.op == ChangeOp::kInsert) {
-    Status st = b.Insert(ch.after, &sql);
-    if (!st.ok()) return build_fail(st);
-    st = target_->Execute(sql.run());
-    if (!st.ok()) return statement_fail(st, sql);
-    ++delta->inserts;
-    return Status::Ok();
+  std::vector<int64_t> counts;
+  st = target_->ExecuteBatch({sql.run()}, &counts);
+  if (!st.ok()) {
+    return fail(
+        st,
+        ch.op == ChangeOp::kTruncate ? ApplyErrorKind::kNotApplyError : ClassifyStatementError(st),
+        &sql);
   }
-
-  SqlText where = b.NewText();
-  Status st = b.Where(ch, &where);
-  if (!st.ok()) return build_fail(st);
-  SqlText head = b.NewText();
-  bool any_unchanged = false;
-  if (ch.op == ChangeOp::kUpdate) {
-    SqlText set = b.NewText();
-    st = b.SetList(ch.after, &set, &any_unchanged);
-    if (!st.ok()) return build_fail(st);
-    if (!set.empty()) {
-      head.Add("UPDATE " + b.Table() + " SET ");
-      head.Add(set);
-    }
-  } else {
-    head.Add("DELETE FROM " + b.Table());
-  }
-  SqlText exists_sql = b.NewText();
-  exists_sql.Add("SELECT 1 FROM " + b.Table() + " WHERE ");
-  exists_sql.Add(where);
-  exists_sql.Add(" LIMIT 1");
-
-  int64_t affected = 0;
-  if (head.empty()) {
-    // Every column unchanged: nothing to write, but the row must exist.
-    sql = exists_sql;
-    auto rows = target_->Query(sql.run());
-    if (!rows.ok()) return statement_fail(rows.status(), sql);
-    affected = rows->empty() ? 0 : 1;
-  } else if (e == Engine::kPostgres) {
-    sql.Add(head);
-    sql.Add(" WHERE ");
-    if (b.keyless()) {
-      sql.Add("ctid = (SELECT ctid FROM " + b.Table() + " WHERE ");
-      sql.Add(where);
-      sql.Add(" LIMIT 1)");
-    } else {
-      sql.Add(where);
-    }
-    const std::string counted =
-        "WITH sy_applied AS (" + sql.run() + " RETURNING 1) SELECT count(*) FROM sy_applied";
-    auto rows = target_->Query(counted);
-    if (!rows.ok()) return statement_fail(rows.status(), sql);
-    affected = std::stoll(rows->at(0).at(0).value_or("0"));
-  } else {
-    sql.Add(head);
-    sql.Add(" WHERE ");
-    sql.Add(where);
-    if (b.keyless()) sql.Add(" LIMIT 1");
-    st = target_->Execute(sql.run());
-    if (!st.ok()) return statement_fail(st, sql);
-    auto rows = target_->Query("SELECT ROW_COUNT()");
-    if (!rows.ok()) return statement_fail(rows.status(), sql);
-    affected = std::stoll(rows->at(0).at(0).value_or("0"));
-    if (affected == 0 && ch.op == ChangeOp::kUpdate) {
-      // MySQL counts changed rows, not matched ones: an update to identical values reports 0.
-      // Nothing changed then, so the row still matches the condition if it exists.
-      auto found = target_->Query(exists_sql.run());
-      if (!found.ok()) return statement_fail(found.status(), exists_sql);
-      affected = found->empty() ? 0 : 1;
-    }
-  }
-  if (affected == 0)
+  if (expect >= 0 && (counts.empty() || counts[0] == 0))
     return fail(Status::DataError("row not found"), ApplyErrorKind::kRowNotFound, &sql);
-  if (ch.op == ChangeOp::kUpdate) {
-    ++delta->updates;
-    if (any_unchanged) ++delta->unchanged_toast_updates;
-  } else {
-    ++delta->deletes;
+  switch (ch.op) {
+    case ChangeOp::kInsert:
+      ++delta->inserts;
+      break;
+    case ChangeOp::kUpdate:
+      ++delta->updates;
+      if (any_unchanged) ++delta->unchanged_toast_updates;
+      break;
+    case ChangeOp::kDelete:
+      ++delta->deletes;
+      break;
+    case ChangeOp::kTruncate:
+      ++delta->truncates;
+      break;
   }
   return Status::Ok();
 }

@@ -6,9 +6,20 @@
 // COMMIT. A source transaction whose commit position is not newer than the stored checkpoint
 // was already applied and is skipped, so replay after a crash changes nothing.
 //
-// Consecutive inserts into one table are sent as one multi-row INSERT (up to 500 rows / 4 MB)
-// under a savepoint on the fast path; when it fails, its rows are applied one by one so the
-// row at fault reports exactly as it would alone.
+// Paths, fastest first; each falls back to the next when a change fails, after rolling back:
+//   net (SetBatchApply(true), DMS BatchApplyEnabled): the changes of all the transactions are
+//     netted per table and key (net_changes.h) and applied as one DELETE per up to 500 keys,
+//     multi-row INSERTs, then one UPDATE per changed key (keyless tables: every change in
+//     order). Foreign keys between the tables are not ordered for: a violation falls back.
+//   pipelined (the default): one statement per change in source order, consecutive inserts
+//     into one table as one multi-row INSERT (up to 500 rows / 4 MB), sent up to 1,000
+//     statements or 4 MB per round trip (SqlSession::ExecuteBatch), each statement's row count
+//     checked. A failure or a wrong count is redone on the direct path, which finds and reports
+//     the change at fault exactly.
+//   direct: statement by statement; a multi-row INSERT runs under a savepoint and, when it
+//     fails, its rows are applied one by one so the row at fault reports as it would alone.
+//   per change: the slow path for apply exceptions (below).
+// stats().slower_path_redos counts the target transactions redone on a slower path.
 //
 // Keys: the target primary key, taken from `before` when present, else from `after`. Tables
 // without a primary key match on every column of `before` (which must be the full old row)
@@ -66,6 +77,7 @@
 #include "engine/pipeline/cdc/apply_error_policy.h"
 #include "engine/pipeline/cdc/apply_exceptions.h"
 #include "engine/pipeline/cdc/change_event.h"
+#include "engine/pipeline/cdc/change_sql.h"
 #include "engine/pipeline/table_plan.h"
 #include "engine/state/records.h"
 
@@ -81,6 +93,7 @@ struct ApplyStats {
   int64_t unchanged_toast_updates = 0;  // updates that left at least one column untouched
   int64_t apply_errors = 0;             // failed changes handled by policy (IGNORE_RECORD too)
   int64_t suspended_skips = 0;          // changes of suspended tables not applied
+  int64_t slower_path_redos = 0;        // target transactions rolled back and redone slower
 };
 
 // Called for every recorded apply exception (every action but IGNORE_RECORD), on the applying
@@ -132,16 +145,31 @@ class Applier {
   void Suspend(size_t table) { suspended_.insert(table); }
   void Resume(size_t table) { suspended_.erase(table); }
 
+  // BatchApplyEnabled: net changes per key across the transactions of one Apply/ApplyBatch.
+  void SetBatchApply(bool enabled) { batch_apply_ = enabled; }
+
   bool last_skipped() const { return last_skipped_; }
   const ApplyStats& stats() const { return stats_; }
 
  private:
   struct ChangeFailure;
   struct Attempt;
+  class Pipe;
+  enum class Path { kNet, kPipelined, kDirect, kPerChange };
 
   Status ApplyPointers(const std::vector<const SourceTransaction*>& txns);
-  Status ApplyInTransaction(const std::vector<const SourceTransaction*>& txns, bool per_change,
+  Status ApplyInTransaction(const std::vector<const SourceTransaction*>& txns, Path path,
                             ApplyStats* delta, Attempt* attempt);
+  // The direct and per-change paths' statements for `todo`, run one at a time.
+  Status ApplyOneByOne(const std::vector<const SourceTransaction*>& todo, bool per_change,
+                       ApplyStats* delta, Attempt* attempt);
+  // The pipelined and net paths' statements for `todo`, queued on `pipe`.
+  Status QueueInOrder(const std::vector<const SourceTransaction*>& todo, ApplyStats* delta,
+                      Pipe* pipe);
+  Status QueueNet(const std::vector<const SourceTransaction*>& todo, ApplyStats* delta, Pipe* pipe);
+  // The statement for one change and the row count it must report (-1: any).
+  Status ChangeStatement(const RowChange& change, const ChangeSqlBuilder& b, SqlText* sql,
+                         int64_t* expect, bool* any_unchanged) const;
   Status ApplyWithSavepoint(const SourceTransaction& txn, const RowChange& change,
                             ApplyStats* delta, Attempt* attempt);
   Status HandleFailedChange(const SourceTransaction& txn, const RowChange& change,
@@ -154,6 +182,7 @@ class Applier {
 
   static constexpr size_t kInsertBatchRows = 500;
   static constexpr size_t kInsertBatchBytes = 4 << 20;
+  static constexpr size_t kDeleteBatchKeys = 500;
   void Notify(const state::ApplyExceptionRecord& record, ApplyErrorAction action) const;
 
   endpoints::SqlSession* target_;
@@ -163,6 +192,7 @@ class Applier {
   std::optional<ApplyErrorHandling> handling_;  // nullopt: strict
   std::optional<ApplyErrorPolicyTracker> tracker_;
   std::set<size_t> suspended_;
+  bool batch_apply_ = false;
   bool last_skipped_ = false;
   ApplyStats stats_;
 };

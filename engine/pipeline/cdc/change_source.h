@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -51,11 +52,14 @@ class ChangeSource {
   virtual void Abandon() {}
 };
 
-// While it lives, calls source->KeepAlive() every few seconds from a thread of its own: for
-// the time the owning thread applies or reloads and does not read the source, so that
-// feedback never waits behind the target (PostgreSQL's walsender drops a connection that
-// sends nothing for wal_sender_timeout, 60 s by default). The owning thread must not use the
-// source while a ticker for it lives. A failed KeepAlive is left for the next read to find.
+// Keeps the source alive from a thread of its own while the owning thread applies or reloads
+// and does not read it: while a Scope is open, source->KeepAlive() runs every second, so that
+// feedback never waits behind the target (PostgreSQL's walsender drops a connection that sends
+// nothing for wal_sender_timeout, 60 s by default). The thread lives as long as the ticker
+// (opening a Scope per applied batch costs a lock, not a thread); once a Scope has closed, no
+// KeepAlive runs until the next one opens, so the owner may use the source again. Scopes do
+// not nest. A failed KeepAlive is left for the next read to find. Must be destroyed before the
+// source.
 class KeepAliveTicker {
  public:
   explicit KeepAliveTicker(ChangeSource* source);
@@ -63,10 +67,28 @@ class KeepAliveTicker {
   KeepAliveTicker(const KeepAliveTicker&) = delete;
   KeepAliveTicker& operator=(const KeepAliveTicker&) = delete;
 
+  class Scope {
+   public:
+    explicit Scope(KeepAliveTicker& ticker) : ticker_(ticker) { ticker_.Arm(); }
+    ~Scope() { ticker_.Disarm(); }
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    KeepAliveTicker& ticker_;
+  };
+
  private:
+  void Arm();
+  void Disarm();  // returns once no KeepAlive is running
+  void Run(ChangeSource* source);
+
   std::mutex mu_;
   std::condition_variable wake_;
-  bool stop_ = false;  // guarded by mu_
+  bool stop_ = false;   // guarded by mu_
+  bool armed_ = false;  // guarded by mu_
+  bool busy_ = false;   // guarded by mu_: a KeepAlive is running
+  uint64_t epoch_ = 0;  // guarded by mu_: bumped by every Arm
   std::thread thread_;
 };
 

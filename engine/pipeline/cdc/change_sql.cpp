@@ -199,17 +199,47 @@ Status ChangeSqlBuilder::SetList(const std::vector<ChangeValue>& after, SqlText*
   return Status::Ok();
 }
 
+Status ChangeSqlBuilder::KeyColumns(std::vector<size_t>* cols) const {
+  const size_t n = t_.columns.size();
+  for (const std::string& k : t_.primary_key) {
+    size_t i = 0;
+    while (i < n && t_.columns[i].target_name != k) ++i;
+    if (i == n) return Status::Internal("primary key column " + k + " is not in the plan");
+    cols->push_back(i);
+  }
+  return Status::Ok();
+}
+
+Status ChangeSqlBuilder::KeysIn(const std::vector<const std::vector<ChangeValue>*>& images,
+                                SqlText* out) const {
+  std::vector<size_t> cols;
+  SY_RETURN_IF_ERROR(KeyColumns(&cols));
+  if (cols.empty()) return Status::Internal("KeysIn on a table without a primary key");
+  if (cols.size() == 1) out->Add(Column(cols[0]) + " IN (");
+  for (size_t r = 0; r < images.size(); ++r) {
+    SY_RETURN_IF_ERROR(CheckImageSize(*images[r]));
+    out->Add(r == 0 ? "" : cols.size() == 1 ? ", " : " OR ");
+    if (cols.size() > 1) out->Add("(");
+    for (size_t k = 0; k < cols.size(); ++k) {
+      std::string v;
+      bool is_null = false;
+      Status st = Render(cols[k], (*images[r])[cols[k]], &v, &is_null);
+      if (!st.ok()) return st.WithContext("key");
+      if (cols.size() > 1) out->Add((k > 0 ? " AND " : "") + Column(cols[k]) + " = ");
+      out->AddValue(is_null ? "NULL" : v, secret_[cols[k]]);
+    }
+    if (cols.size() > 1) out->Add(")");
+  }
+  if (cols.size() == 1) out->Add(")");
+  return Status::Ok();
+}
+
 Status ChangeSqlBuilder::Where(const RowChange& ch, SqlText* out) const {
   const size_t n = t_.columns.size();
   std::vector<size_t> cols;
   const std::vector<ChangeValue>* image = &ch.before;
   if (!t_.primary_key.empty()) {
-    for (const std::string& k : t_.primary_key) {
-      size_t i = 0;
-      while (i < n && t_.columns[i].target_name != k) ++i;
-      if (i == n) return Status::Internal("primary key column " + k + " is not in the plan");
-      cols.push_back(i);
-    }
+    SY_RETURN_IF_ERROR(KeyColumns(&cols));
     if (ch.before.empty()) image = &ch.after;
   } else {
     if (ch.before.size() != n) {

@@ -72,9 +72,15 @@ class ChangeSqlBuilder {
   // present, else from `after`; without a primary key every column of `before` (IS NULL for
   // NULLs).
   Status Where(const RowChange& ch, SqlText* out) const;
+  // The condition that matches every row whose primary key is in one of `images`:
+  // "k IN (v1, v2)" for a one-column key, "(k1 = a AND k2 = b) OR (...)" otherwise. Tables
+  // with a primary key only.
+  Status KeysIn(const std::vector<const std::vector<ChangeValue>*>& images, SqlText* out) const;
 
  private:
   std::string Column(size_t i) const;
+  // Plan indexes of the primary key's columns.
+  Status KeyColumns(std::vector<size_t>* cols) const;
   // The SQL expression for value `v` of column `i` after its transform; *is_null when NULL.
   Status Render(size_t i, const ChangeValue& v, std::string* sql, bool* is_null) const;
   Status CheckImageSize(const std::vector<ChangeValue>& image) const;
