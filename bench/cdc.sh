@@ -37,6 +37,9 @@
 #   BENCH_NATIVE_SYNC_COMMIT=off  the subscription's synchronous_commit (PostgreSQL's default is
 #                             off; Switchyard commits every applied transaction durably)
 #   BENCH_SETUP_TIMEOUT=600   seconds to wait for the initial copy + first marker
+#   BENCH_BATCH_APPLY=0       1: Switchyard tasks run with TargetMetadata.BatchApplyEnabled (net
+#                             changes per key, bulk statements) and
+#   BENCH_BATCH_APPLY_TIMEOUT_MIN=1  as their ChangeProcessingTuning.BatchApplyTimeoutMin
 #   BENCH_ONLY="..."          run only these measurements (space separated ids):
 #                             mysql_pg_switchyard pg_pg_switchyard pg_pg_native
 #   BENCH_TMPDIR=$TMPDIR|/tmp where the servers and the scratch files live
@@ -62,6 +65,15 @@ BENCH_CATCHUP_TIMEOUT=${BENCH_CATCHUP_TIMEOUT:-600}
 BENCH_MAX_CATCHUP=${BENCH_MAX_CATCHUP:-60}
 BENCH_NATIVE_SYNC_COMMIT=${BENCH_NATIVE_SYNC_COMMIT:-off}
 BENCH_SETUP_TIMEOUT=${BENCH_SETUP_TIMEOUT:-600}
+BENCH_BATCH_APPLY=${BENCH_BATCH_APPLY:-0}
+BENCH_BATCH_APPLY_TIMEOUT_MIN=${BENCH_BATCH_APPLY_TIMEOUT_MIN:-1}
+[[ $BENCH_BATCH_APPLY == 0 || $BENCH_BATCH_APPLY == 1 ]] || { echo "BENCH_BATCH_APPLY must be 0 or 1" >&2; exit 2; }
+[[ $BENCH_BATCH_APPLY_TIMEOUT_MIN =~ ^[0-9]+$ ]] || { echo "BENCH_BATCH_APPLY_TIMEOUT_MIN must be a whole number of seconds" >&2; exit 2; }
+if [[ $BENCH_BATCH_APPLY == 1 ]]; then
+  sy_batch_settings=", \"TargetMetadata\": {\"BatchApplyEnabled\": true}, \"ChangeProcessingTuning\": {\"BatchApplyTimeoutMin\": $BENCH_BATCH_APPLY_TIMEOUT_MIN}"
+else
+  sy_batch_settings=
+fi
 BENCH_TMPDIR=${BENCH_TMPDIR:-${TMPDIR:-/tmp}}
 all_ids="mysql_pg_switchyard pg_pg_switchyard pg_pg_native"
 BENCH_ONLY=${BENCH_ONLY:-$all_ids}
@@ -257,7 +269,7 @@ write_task() {  # write_task FILE ID SOURCE_ENGINE SOURCE_PORT SOURCE_DB SOURCE_
                                "object-locator": {"schema-name": "$7", "table-name": "%"},
                                "rule-action": "include"}]},
   "ReplicationTaskSettings": {"FullLoadSettings": {"TargetTablePrepMode": "DROP_AND_CREATE",
-                                                   "MaxFullLoadSubTasks": 4}}
+                                                   "MaxFullLoadSubTasks": 4}$sy_batch_settings}
 }
 JSON
 }
@@ -675,9 +687,10 @@ git_dirty=false; [[ -n $(git status --porcelain 2>/dev/null | grep -v '^?? bench
     "$(jstr "$(cut -d' ' -f1-3 /proc/loadavg)")"
   printf '  "software": {"postgresql": %s, "mariadb": %s, "sysbench": %s, "pgbench": %s, "switchyard": %s},\n' \
     "$(jstr "$pg_version")" "$(jstr "$my_version")" "$(jstr "$sysbench_version")" "$(jstr "$pgbench_version")" "$(jstr "$software_sy")"
-  printf '  "settings": {"load_seconds": %s, "fixed_rate_changes_per_second": %s, "fixed_rate_tps": %s, "changes_per_transaction": %s, "fixed_rate_clients": %s, "unthrottled_clients": %s, "catchup_timeout_seconds": %s, "max_window_catchup_wait_seconds": %s, "native_subscription_synchronous_commit": %s, "mariadb_source": {"load": "sysbench oltp_write_only (1 index update, 1 non-index update, 1 delete, 1 insert per transaction)", "tables": %s, "table_size": %s}, "postgresql_source": {"load": "pgbench tpcb-like (3 updates, 1 insert per transaction)", "scale": %s, "pgbench_history": "REPLICA IDENTITY FULL (no primary key; replicated by both systems)"}, "switchyard": {"MigrationType": "full-load-and-cdc", "MaxFullLoadSubTasks": 4, "TargetTablePrepMode": "DROP_AND_CREATE"}, "definitions": {"source_changes": "row changes committed on the source during the window (MariaDB: Handler_write+Handler_update+Handler_delete; PostgreSQL: n_tup_ins+n_tup_upd+n_tup_del of the pgbench tables)", "catchup_seconds": "from the end of the load until a marker row written on the source right after it is visible on the target", "target_changes": "row changes applied on the target (n_tup_ins+n_tup_upd+n_tup_del of the target tables in pg_stat_user_tables; counters lag up to ~1 s)", "sustained_apply_rate": "source_changes / (load_seconds + catchup_seconds); if the target had not caught up after max_window_catchup_wait_seconds: target changes from the start of the load until then / that time. apply_kept_up (catch-up <= 2 s) means the load, not the apply, was the limit", "cdc_latency_target_seconds": "Switchyard CDCLatencyTarget samples its engine published (once a second) during the load window, nearest-rank percentiles", "slot_lag_bytes": "PostgreSQL sources, sampled once a second: pg_current_wal_lsn() - confirmed_flush_lsn of the consumer slot", "walsender_replay_lag_seconds": "PostgreSQL sources, sampled once a second: pg_stat_replication.replay_lag of the consumer walsender (null/idle samples left out)"}},\n' \
+  printf '  "settings": {"load_seconds": %s, "fixed_rate_changes_per_second": %s, "fixed_rate_tps": %s, "changes_per_transaction": %s, "fixed_rate_clients": %s, "unthrottled_clients": %s, "catchup_timeout_seconds": %s, "max_window_catchup_wait_seconds": %s, "native_subscription_synchronous_commit": %s, "mariadb_source": {"load": "sysbench oltp_write_only (1 index update, 1 non-index update, 1 delete, 1 insert per transaction)", "tables": %s, "table_size": %s}, "postgresql_source": {"load": "pgbench tpcb-like (3 updates, 1 insert per transaction)", "scale": %s, "pgbench_history": "REPLICA IDENTITY FULL (no primary key; replicated by both systems)"}, "switchyard": {"MigrationType": "full-load-and-cdc", "MaxFullLoadSubTasks": 4, "TargetTablePrepMode": "DROP_AND_CREATE", "BatchApplyEnabled": %s, "BatchApplyTimeoutMin": %s}, "definitions": {"source_changes": "row changes committed on the source during the window (MariaDB: Handler_write+Handler_update+Handler_delete; PostgreSQL: n_tup_ins+n_tup_upd+n_tup_del of the pgbench tables)", "catchup_seconds": "from the end of the load until a marker row written on the source right after it is visible on the target", "target_changes": "row changes applied on the target (n_tup_ins+n_tup_upd+n_tup_del of the target tables in pg_stat_user_tables; counters lag up to ~1 s)", "sustained_apply_rate": "source_changes / (load_seconds + catchup_seconds); if the target had not caught up after max_window_catchup_wait_seconds: target changes from the start of the load until then / that time. apply_kept_up (catch-up <= 2 s) means the load, not the apply, was the limit", "cdc_latency_target_seconds": "Switchyard CDCLatencyTarget samples its engine published (once a second) during the load window, nearest-rank percentiles", "slot_lag_bytes": "PostgreSQL sources, sampled once a second: pg_current_wal_lsn() - confirmed_flush_lsn of the consumer slot", "walsender_replay_lag_seconds": "PostgreSQL sources, sampled once a second: pg_stat_replication.replay_lag of the consumer walsender (null/idle samples left out)"}},\n' \
     "$BENCH_SECONDS" "$BENCH_RATE" "$rate_tps" "$changes_per_tx" "$BENCH_RATE_CLIENTS" "$BENCH_CLIENTS" "$BENCH_CATCHUP_TIMEOUT" \
-    "$BENCH_MAX_CATCHUP" "$(jstr "$BENCH_NATIVE_SYNC_COMMIT")" "$BENCH_MY_TABLES" "$BENCH_MY_TABLE_SIZE" "$BENCH_PG_SCALE"
+    "$BENCH_MAX_CATCHUP" "$(jstr "$BENCH_NATIVE_SYNC_COMMIT")" "$BENCH_MY_TABLES" "$BENCH_MY_TABLE_SIZE" "$BENCH_PG_SCALE" \
+    "$( [[ $BENCH_BATCH_APPLY == 1 ]] && echo true || echo false)" "$BENCH_BATCH_APPLY_TIMEOUT_MIN"
   printf '  "measurements": {\n'
   sep=
   for id in $all_ids; do
