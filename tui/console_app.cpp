@@ -155,7 +155,7 @@ bool ConsoleApp::OnClick(int x, int y, logging::TimePoint now) {
       detail = &state_.exceptions.detail;
       break;
     case View::kMessages:
-      count = static_cast<int>(state_.toasts.size());
+      count = static_cast<int>(VisibleToasts(state_.toasts, state_.messages).size());
       selected = &state_.messages.selected;
       break;
     default:
@@ -177,6 +177,7 @@ void ConsoleApp::SwitchView(View view) {
   if (view == View::kHelp && state_.view != View::kHelp) {
     previous_view_ = state_.view;
     state_.help_scroll = 0;
+    state_.help_filter.clear();
   }
   state_.view = view;
 }
@@ -197,12 +198,16 @@ void ConsoleApp::Back() {
   ListState* list = nullptr;
   if (state_.view == View::kTables) list = &state_.tables.list;
   if (state_.view == View::kExceptions) list = &state_.exceptions;
+  if (state_.view == View::kMessages) list = &state_.messages;
   if (list != nullptr && list->detail) {
     list->detail = false;
   } else if (list != nullptr && !list->filter.empty()) {
     list->filter.clear();
   } else if (state_.view == View::kLogs && !state_.logs.search.empty()) {
     state_.logs.search.clear();
+  } else if (state_.view == View::kHelp && !state_.help_filter.empty()) {
+    state_.help_filter.clear();
+    state_.help_scroll = 0;
   } else if (state_.view == View::kHelp) {
     state_.view = previous_view_;
   }
@@ -231,13 +236,19 @@ void ConsoleApp::Move(int delta) {
       break;
     }
     case View::kMessages: {
-      const int count = static_cast<int>(state_.toasts.size());
-      state_.messages.selected = ClampSelection(state_.messages.selected + delta, count);
+      const int count = static_cast<int>(VisibleToasts(state_.toasts, state_.messages).size());
+      state_.messages.selected =
+          ClampSelection(ClampSelection(state_.messages.selected, count) + delta, count);
       break;
     }
-    case View::kHelp:
-      state_.help_scroll = std::max(0, state_.help_scroll + delta);
+    case View::kHelp: {
+      // Scroll no further than the last line at the bottom (the help's title takes a row), so
+      // moving back up after G or a long press moves at once.
+      const int count = static_cast<int>(HelpLines(registry_, state_.help_filter, cols_).size());
+      const int last_top = std::max(0, count - (lines_ - 5));
+      state_.help_scroll = std::clamp(state_.help_scroll + delta, 0, last_top);
       break;
+    }
     default:
       break;
   }
@@ -252,6 +263,10 @@ bool ConsoleApp::HandleInputKey(Key key, logging::TimePoint now) {
     if (state_.view == View::kExceptions) state_.exceptions.filter = input_;
     if (state_.view == View::kLogs) state_.logs.search = input_;
     if (state_.view == View::kMessages) state_.messages.filter = input_;
+    if (state_.view == View::kHelp && state_.help_filter != input_) {
+      state_.help_filter = input_;
+      state_.help_scroll = 0;
+    }
   };
   if (key == Key::Named(NamedKey::kEscape) || key == Key::Ctrl('c')) {
     if (!command) {
@@ -323,9 +338,9 @@ bool ConsoleApp::HandleAction(const KeyAction& action, Key key, logging::TimePoi
   } else if (id == "back") {
     Back();
   } else if (id == "filter") {
-    if (state_.view == View::kOverview || state_.view == View::kRunbooks ||
-        state_.view == View::kHelp) {
-      Notify(ToastLevel::kInfo, "nothing to filter here: / works in Tables, Exceptions, Logs", now);
+    if (state_.view == View::kOverview || state_.view == View::kRunbooks) {
+      Notify(ToastLevel::kInfo,
+             "nothing to filter here: / works in Tables, Exceptions, Logs, Messages, Help", now);
       return true;
     }
     input_mode_ = InputMode::kFilter;

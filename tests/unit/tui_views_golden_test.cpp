@@ -70,6 +70,9 @@ std::vector<Scene> Scenes() {
       {"runbooks", {Key::Char('5')}},
       {"messages", {Key::Char('6')}},
       {"help", {Key::Char('?')}},
+      {"help_search",
+       {Key::Char('?'), Key::Char('/'), Key::Char('t'), Key::Char('a'), Key::Char('b'),
+        Key::Char('l'), Key::Char('e'), enter}},
       {"reload_dialog", {Key::Char('2'), Key::Char('G'), Key::Char('R')}},
       {"quit_dialog", {Key::Char('q')}},
   };
