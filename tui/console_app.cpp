@@ -13,6 +13,24 @@ namespace {
 constexpr View kTabViews[] = {View::kOverview, View::kTables,   View::kExceptions,
                               View::kLogs,     View::kRunbooks, View::kMessages};
 
+// "/ filter works in Tables, Exceptions, ...": the footer-worthy actions `key` has in any view
+// (the caller knows it means nothing in the current one); "" when none.
+std::string WhereKeyWorks(const KeyRegistry& registry, Key key) {
+  std::string text;
+  for (const KeyAction& action : registry.actions()) {
+    if (action.footer_priority < 0) continue;
+    if (std::find(action.keys.begin(), action.keys.end(), key) == action.keys.end()) continue;
+    std::string views;
+    for (int index = 0; index < kViewCount; ++index) {
+      const View view = static_cast<View>(index);
+      if ((action.views & ViewBit(view)) == 0) continue;
+      views += (views.empty() ? "" : ", ") + std::string(ViewName(view));
+    }
+    text += (text.empty() ? "" : "; ") + KeyName(key) + " " + action.hint + " works in " + views;
+  }
+  return text;
+}
+
 }  // namespace
 
 ConsoleApp::ConsoleApp(ConsoleOptions options, CommandSink* sink)
@@ -112,6 +130,11 @@ bool ConsoleApp::OnKey(Key key, logging::TimePoint now) {
     if (const KeyAction* full = DefaultKeyRegistry().Dispatch(state_.view, key);
         full != nullptr && options_.readonly) {
       Notify(ToastLevel::kWarning, "read-only console: " + full->hint + " is not available", now);
+      return true;
+    }
+    // A key the footer shows in other views says where it works (plain navigation is quiet).
+    if (const std::string where = WhereKeyWorks(registry_, key); !where.empty()) {
+      Notify(ToastLevel::kInfo, where, now);
       return true;
     }
     return false;
@@ -338,11 +361,6 @@ bool ConsoleApp::HandleAction(const KeyAction& action, Key key, logging::TimePoi
   } else if (id == "back") {
     Back();
   } else if (id == "filter") {
-    if (state_.view == View::kOverview || state_.view == View::kRunbooks) {
-      Notify(ToastLevel::kInfo,
-             "nothing to filter here: / works in Tables, Exceptions, Logs, Messages, Help", now);
-      return true;
-    }
     input_mode_ = InputMode::kFilter;
     input_.clear();
   } else if (id == "command") {

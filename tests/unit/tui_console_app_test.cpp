@@ -389,6 +389,16 @@ TEST_F(TuiConsoleApp, SlashFiltersMessagesAndEscClearsIt) {
   EXPECT_EQ(rows[0]->text, "cancelled");  // newest first
 }
 
+TEST_F(TuiConsoleApp, AFooterKeyPressedWhereItDoesNothingSaysWhereItWorks) {
+  Press(Key::Char('/'));  // the Overview has no list
+  EXPECT_EQ(LastToast(), "/ filter works in Tables, Exceptions, Logs, Messages, Help");
+  Press(Key::Char('R'));
+  EXPECT_EQ(LastToast(), "R reload works in Tables");
+  const size_t toasts = app_->state().toasts.size();
+  EXPECT_FALSE(app_->OnKey(Key::Char('j'), FixtureNow()));  // plain navigation stays quiet
+  EXPECT_EQ(app_->state().toasts.size(), toasts);
+}
+
 TEST(TuiCommandLine, ParsesAndCompletes) {
   auto parsed = ParseCommandLine("reload shop.orders");
   ASSERT_TRUE(parsed.ok());
