@@ -207,6 +207,18 @@ TEST_F(TuiConsoleApp, CommandLineCompletesTableNamesAndOpensTheReloadDialog) {
   EXPECT_EQ(sink_.commands[0].table, "orders");
 }
 
+TEST_F(TuiConsoleApp, ReloadCommandTakesTheTargetNameToo) {
+  Press(Key::Char(':'));
+  Type("reload public.orders");  // MySQL's shop.orders lands in PostgreSQL's public schema
+  Press(kEnter);
+  ASSERT_TRUE(app_->dialog_open());
+  Type("orders");
+  Press(kEnter);
+  ASSERT_EQ(sink_.commands.size(), 1u);
+  EXPECT_EQ(sink_.commands[0].schema, "shop");
+  EXPECT_EQ(sink_.commands[0].table, "orders");
+}
+
 TEST_F(TuiConsoleApp, UnknownCommandSaysSo) {
   Press(Key::Char(':'));
   Type("relod x");
