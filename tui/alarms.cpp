@@ -69,9 +69,9 @@ std::vector<Alarm> CollectAlarms(const control::EngineSnapshot& snapshot,
     alarms.push_back({AlarmLevel::kError, "ERR", std::move(text)});
   }
   if (const int64_t open = snapshot.apply_exceptions_unresolved; open > 0) {
-    alarms.push_back({AlarmLevel::kError, "ERR",
-                      FormatCount(open) + (open == 1 ? " apply exception" : " apply exceptions") +
-                          " open"});
+    alarms.push_back(
+        {AlarmLevel::kError, "ERR",
+         FormatCount(open) + (open == 1 ? " apply exception" : " apply exceptions") + " open"});
   }
   if (!snapshot.ok && !snapshot.error.empty()) {
     alarms.push_back(

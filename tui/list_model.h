@@ -47,8 +47,7 @@ std::vector<std::string> FilterHelpListing(const std::vector<std::string>& listi
 // The help screen's lines at `width` cells: FilterHelpListing, with descriptions too long for
 // the width wrapped under the description column (so "[dangerous: asks to confirm]" is never
 // cut off). Key handling scrolls over the same lines the view draws.
-std::vector<std::string> HelpLines(const KeyRegistry& registry, std::string_view filter,
-                                   int width);
+std::vector<std::string> HelpLines(const KeyRegistry& registry, std::string_view filter, int width);
 
 // A log line as the Logs view prints it: "12:34:56.789 I TARGET_LOAD loaded 10 rows table=x".
 std::string LogLineText(const logging::LogEntry& entry);
