@@ -39,15 +39,25 @@ const state::ApplyExceptionRecord* ConsoleApp::SelectedException() const {
 }
 
 const state::TableRecord* ConsoleApp::FindTable(const std::string& name, std::string* error) const {
+  // The source's SCHEMA.TABLE first; then the target's (an operator may think in the names
+  // they see on the target: `:reload public.orders` for MySQL's shop.orders); then TABLE alone.
   const state::TableRecord* found = nullptr;
+  const state::TableRecord* by_target = nullptr;
   int matches = 0;
+  int target_matches = 0;
   for (const auto& table : snapshot_->tables) {
     if (QualifiedName(table) == name) return &table;
+    if (!table.target_schema.empty() && !table.target_table.empty() &&
+        table.target_schema + "." + table.target_table == name) {
+      by_target = &table;
+      ++target_matches;
+    }
     if (table.table_name == name) {
       found = &table;
       ++matches;
     }
   }
+  if (target_matches == 1) return by_target;
   if (matches == 1) return found;
   *error = matches > 1 ? "\"" + name + "\" is in several schemas: give SCHEMA.TABLE"
                        : "no table \"" + name + "\" in this task";

@@ -13,6 +13,24 @@ namespace {
 constexpr View kTabViews[] = {View::kOverview, View::kTables,   View::kExceptions,
                               View::kLogs,     View::kRunbooks, View::kMessages};
 
+// "/ filter works in Tables, Exceptions, ...": the footer-worthy actions `key` has in any view
+// (the caller knows it means nothing in the current one); "" when none.
+std::string WhereKeyWorks(const KeyRegistry& registry, Key key) {
+  std::string text;
+  for (const KeyAction& action : registry.actions()) {
+    if (action.footer_priority < 0) continue;
+    if (std::find(action.keys.begin(), action.keys.end(), key) == action.keys.end()) continue;
+    std::string views;
+    for (int index = 0; index < kViewCount; ++index) {
+      const View view = static_cast<View>(index);
+      if ((action.views & ViewBit(view)) == 0) continue;
+      views += (views.empty() ? "" : ", ") + std::string(ViewName(view));
+    }
+    text += (text.empty() ? "" : "; ") + KeyName(key) + " " + action.hint + " works in " + views;
+  }
+  return text;
+}
+
 }  // namespace
 
 ConsoleApp::ConsoleApp(ConsoleOptions options, CommandSink* sink)
@@ -114,6 +132,11 @@ bool ConsoleApp::OnKey(Key key, logging::TimePoint now) {
       Notify(ToastLevel::kWarning, "read-only console: " + full->hint + " is not available", now);
       return true;
     }
+    // A key the footer shows in other views says where it works (plain navigation is quiet).
+    if (const std::string where = WhereKeyWorks(registry_, key); !where.empty()) {
+      Notify(ToastLevel::kInfo, where, now);
+      return true;
+    }
     return false;
   }
   return HandleAction(*action, key, now);
@@ -155,7 +178,7 @@ bool ConsoleApp::OnClick(int x, int y, logging::TimePoint now) {
       detail = &state_.exceptions.detail;
       break;
     case View::kMessages:
-      count = static_cast<int>(state_.toasts.size());
+      count = static_cast<int>(VisibleToasts(state_.toasts, state_.messages).size());
       selected = &state_.messages.selected;
       break;
     default:
@@ -177,6 +200,7 @@ void ConsoleApp::SwitchView(View view) {
   if (view == View::kHelp && state_.view != View::kHelp) {
     previous_view_ = state_.view;
     state_.help_scroll = 0;
+    state_.help_filter.clear();
   }
   state_.view = view;
 }
@@ -197,12 +221,16 @@ void ConsoleApp::Back() {
   ListState* list = nullptr;
   if (state_.view == View::kTables) list = &state_.tables.list;
   if (state_.view == View::kExceptions) list = &state_.exceptions;
+  if (state_.view == View::kMessages) list = &state_.messages;
   if (list != nullptr && list->detail) {
     list->detail = false;
   } else if (list != nullptr && !list->filter.empty()) {
     list->filter.clear();
   } else if (state_.view == View::kLogs && !state_.logs.search.empty()) {
     state_.logs.search.clear();
+  } else if (state_.view == View::kHelp && !state_.help_filter.empty()) {
+    state_.help_filter.clear();
+    state_.help_scroll = 0;
   } else if (state_.view == View::kHelp) {
     state_.view = previous_view_;
   }
@@ -231,13 +259,19 @@ void ConsoleApp::Move(int delta) {
       break;
     }
     case View::kMessages: {
-      const int count = static_cast<int>(state_.toasts.size());
-      state_.messages.selected = ClampSelection(state_.messages.selected + delta, count);
+      const int count = static_cast<int>(VisibleToasts(state_.toasts, state_.messages).size());
+      state_.messages.selected =
+          ClampSelection(ClampSelection(state_.messages.selected, count) + delta, count);
       break;
     }
-    case View::kHelp:
-      state_.help_scroll = std::max(0, state_.help_scroll + delta);
+    case View::kHelp: {
+      // Scroll no further than the last line at the bottom (the help's title takes a row), so
+      // moving back up after G or a long press moves at once.
+      const int count = static_cast<int>(HelpLines(registry_, state_.help_filter, cols_).size());
+      const int last_top = std::max(0, count - (lines_ - 5));
+      state_.help_scroll = std::clamp(state_.help_scroll + delta, 0, last_top);
       break;
+    }
     default:
       break;
   }
@@ -252,6 +286,10 @@ bool ConsoleApp::HandleInputKey(Key key, logging::TimePoint now) {
     if (state_.view == View::kExceptions) state_.exceptions.filter = input_;
     if (state_.view == View::kLogs) state_.logs.search = input_;
     if (state_.view == View::kMessages) state_.messages.filter = input_;
+    if (state_.view == View::kHelp && state_.help_filter != input_) {
+      state_.help_filter = input_;
+      state_.help_scroll = 0;
+    }
   };
   if (key == Key::Named(NamedKey::kEscape) || key == Key::Ctrl('c')) {
     if (!command) {
@@ -323,11 +361,6 @@ bool ConsoleApp::HandleAction(const KeyAction& action, Key key, logging::TimePoi
   } else if (id == "back") {
     Back();
   } else if (id == "filter") {
-    if (state_.view == View::kOverview || state_.view == View::kRunbooks ||
-        state_.view == View::kHelp) {
-      Notify(ToastLevel::kInfo, "nothing to filter here: / works in Tables, Exceptions, Logs", now);
-      return true;
-    }
     input_mode_ = InputMode::kFilter;
     input_.clear();
   } else if (id == "command") {

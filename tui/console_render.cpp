@@ -128,7 +128,7 @@ void ConsoleApp::DrawBody(const ViewContext& ctx, Rect body) const {
       DrawMessagesView(ctx, body, state_.toasts, state_.messages);
       break;
     case View::kHelp:
-      DrawHelpView(ctx, body, registry_, state_.help_scroll);
+      DrawHelpView(ctx, body, registry_, state_.help_scroll, state_.help_filter);
       break;
   }
 }

@@ -64,6 +64,7 @@ struct ConsoleState {
   LogsViewState logs;
   ListState messages;
   int help_scroll = 0;
+  std::string help_filter;    // `/` in help: only the keys whose line matches
   std::vector<Toast> toasts;  // oldest first; the last is the one flashed while fresh
   bool paused = false;        // Space: keep showing the snapshot we have
 };

@@ -44,6 +44,11 @@ std::vector<KeyAction> DefaultActions() {
   const ViewMask logs = ViewBit(View::kLogs);
   const ViewMask runbooks = ViewBit(View::kRunbooks);
   const ViewMask overview = ViewBit(View::kOverview);
+  const ViewMask with_detail = ViewBit(View::kTables) | ViewBit(View::kExceptions);
+  // The views with a list to filter (the Overview and the Runbooks placeholder have none).
+  const ViewMask filterable = ViewBit(View::kTables) | ViewBit(View::kExceptions) |
+                              ViewBit(View::kLogs) | ViewBit(View::kMessages) |
+                              ViewBit(View::kHelp);
   return {
       // Everywhere. Footer priorities 0-9 are the global keys an operator needs first.
       Action("help", {Key::Char('?'), Key::F(1)}, "help", "Show every key and what it does", all,
@@ -53,7 +58,8 @@ std::vector<KeyAction> DefaultActions() {
              1),
       Action("back", {Key::Named(NK::kEscape)}, "back", "Back out of the current view or mode", all,
              50),
-      Action("filter", {Key::Char('/')}, "filter", "Filter the list; a leading ! inverts", all, 3),
+      Action("filter", {Key::Char('/')}, "filter",
+             "Filter the list (in Help: search the keys); a leading ! inverts", filterable, 3),
       Action("command", {Key::Char(':')}, "command",
              "Command line: :tables, :reload TABLE, :theme NAME, :q", all, 4),
       Action("next_view", {Key::Named(NK::kTab)}, "next view", "Go to the next view", all, 60),
@@ -86,10 +92,11 @@ std::vector<KeyAction> DefaultActions() {
              kListViews, -1),
       Action("bottom", {Key::Named(NK::kEnd), Key::Char('G')}, "bottom", "Go to the last row",
              kListViews, -1),
+      // Only Tables and Exceptions have a detail pane (the footer shows only keys that work).
       Action("details", {Key::Named(NK::kEnter), Key::Named(NK::kRight), Key::Char('l')}, "details",
-             "Open the selected row's details", kListViews & ~ViewBit(View::kHelp), 10),
+             "Open the selected row's details", with_detail, 10),
       Action("scroll_left", {Key::Named(NK::kLeft), Key::Char('h')}, "left",
-             "Scroll left, or close the detail pane", kListViews, -1),
+             "Close the detail pane", with_detail, -1),
 
       // Overview.
       Dangerous(Action("stop_task", {Key::Char('X')}, "stop task",

@@ -9,6 +9,7 @@ namespace {
 
 constexpr int kHelpKeyColumn = 16;
 constexpr int kHelpHintColumn = 14;
+static_assert(2 + kHelpKeyColumn + kHelpHintColumn == kHelpDescriptionColumn);
 
 std::string JoinKeyNames(const std::vector<Key>& keys) {
   std::string out;

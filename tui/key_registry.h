@@ -91,6 +91,9 @@ class KeyRegistry {
   std::vector<KeyAction> actions_;
 };
 
+// Where HelpListing's descriptions start: after two spaces, the keys and the hint.
+inline constexpr int kHelpDescriptionColumn = 32;
+
 // "q quit  ? help  / filter": key, a space, label, two spaces between hints.
 std::string FormatFooter(const std::vector<FooterHint>& hints);
 

@@ -77,6 +77,69 @@ bool MatchesFilter(std::string_view text, std::string_view filter) {
   return found != invert;
 }
 
+std::vector<const Toast*> VisibleToasts(const std::vector<Toast>& toasts, const ListState& state) {
+  std::vector<const Toast*> rows;
+  for (auto it = toasts.rbegin(); it != toasts.rend(); ++it) {
+    if (MatchesFilter(std::string(ToastLevelName(it->level)) + " " + it->text, state.filter)) {
+      rows.push_back(&*it);
+    }
+  }
+  return rows;
+}
+
+std::vector<std::string> FilterHelpListing(const std::vector<std::string>& listing,
+                                           std::string_view filter) {
+  if (filter.empty()) return listing;
+  std::vector<std::string> lines;
+  const std::string* title = nullptr;  // the current group's, until one of its keys matches
+  for (const std::string& line : listing) {
+    if (line.empty()) continue;
+    if (line.front() != ' ') {
+      title = &line;
+      continue;
+    }
+    if (!MatchesFilter(line, filter)) continue;
+    if (title != nullptr) {
+      if (!lines.empty()) lines.emplace_back();
+      lines.push_back(*title);
+      title = nullptr;
+    }
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+std::vector<std::string> HelpLines(const KeyRegistry& registry, std::string_view filter,
+                                   int width) {
+  const int room = width - kHelpDescriptionColumn;
+  std::vector<std::string> lines;
+  for (std::string& line : FilterHelpListing(registry.HelpListing(), filter)) {
+    const bool key_line = !line.empty() && line.front() == ' ';
+    // Below 20 cells a wrapped description reads worse than a cut one.
+    if (!key_line || room < 20 || static_cast<int>(line.size()) <= width) {
+      lines.push_back(std::move(line));
+      continue;
+    }
+    const std::string prefix = line.substr(0, kHelpDescriptionColumn);
+    // A "[dangerous: asks to confirm]" tag stays on one line: its spaces do not break while
+    // wrapping (a control byte stands in for them).
+    std::string description = line.substr(kHelpDescriptionColumn);
+    bool in_tag = false;
+    for (char& c : description) {
+      if (c == '[' || c == ']') in_tag = c == '[';
+      if (in_tag && c == ' ') c = '\x01';
+    }
+    bool first = true;
+    for (std::string& part : WrapText(description, room)) {
+      std::replace(part.begin(), part.end(), '\x01', ' ');
+      lines.push_back(
+          (first ? prefix : std::string(static_cast<size_t>(kHelpDescriptionColumn), ' ')) + part);
+      first = false;
+    }
+  }
+  return lines;
+}
+
 const char* TableColumnName(TableColumn column) {
   switch (column) {
     case TableColumn::kName:

@@ -35,6 +35,20 @@ std::vector<const state::ApplyExceptionRecord*> VisibleExceptions(
 std::vector<const logging::LogEntry*> VisibleLogs(const control::EngineSnapshot& snapshot,
                                                   const LogsViewState& state);
 
+// Toasts, newest first, whose level name ("INFO", "WARN", "ERROR") or text match the filter.
+std::vector<const Toast*> VisibleToasts(const std::vector<Toast>& toasts, const ListState& state);
+
+// The help listing (KeyRegistry::HelpListing) cut down to the key lines that match `filter`
+// (MatchesFilter), each under its group's title; groups without a match are left out, and a
+// blank line separates the groups. The whole listing when the filter is empty.
+std::vector<std::string> FilterHelpListing(const std::vector<std::string>& listing,
+                                           std::string_view filter);
+
+// The help screen's lines at `width` cells: FilterHelpListing, with descriptions too long for
+// the width wrapped under the description column (so "[dangerous: asks to confirm]" is never
+// cut off). Key handling scrolls over the same lines the view draws.
+std::vector<std::string> HelpLines(const KeyRegistry& registry, std::string_view filter, int width);
+
 // A log line as the Logs view prints it: "12:34:56.789 I TARGET_LOAD loaded 10 rows table=x".
 std::string LogLineText(const logging::LogEntry& entry);
 

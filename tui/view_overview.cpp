@@ -3,11 +3,13 @@
 //   CDC latency   CDCLatencySource and CDCLatencyTarget side by side, each a graph of the last
 //                 minutes with its y axis in seconds, a time axis, and "now / max" beside it
 //   bottom row    Changes | Tables (counts by state, apply exceptions) | Storage | Alarms
+//                 (below 120 columns Storage sits over Alarms, which grow on taller screens)
 //   Recent events warnings and errors from the log, when the terminal has rows to spare
 // Sizes follow the terminal: at 80x24 the graphs get 3 rows, on big screens up to 12.
 #include <algorithm>
 #include <cmath>
 
+#include "tui/alarms.h"
 #include "tui/format.h"
 #include "tui/list_model.h"
 #include "tui/view_common.h"
@@ -22,6 +24,9 @@ namespace metric = control::metric;
 constexpr int kTaskBoxHeight = 5;
 constexpr int kBottomRowHeight = 7;
 constexpr int kMaxGraphRows = 12;
+// The view's height at 80x24, and how many alarm lines narrow terminals show at most.
+constexpr int kNarrowMinHeight = 20;
+constexpr int kMaxNarrowAlarmRows = 4;
 
 std::optional<double> Metric(const EngineSnapshot& snapshot, const char* name) {
   auto it = snapshot.metrics.find(name);
@@ -296,10 +301,49 @@ void DrawStorageBox(const ViewContext& ctx, Rect box, const EngineSnapshot& snap
   }
 }
 
-void DrawAlarmsBox(const ViewContext& ctx, Rect box) {
-  DrawTitledBox(ctx, box, "Alarms / validation");
+// One line per alarm, most severe first, each with a glyph and its word (ERR, LAG, ...), then
+// what validation has to say. The title counts the alarms, so a box too small for all of them
+// still tells how many there are; the last line then says how many are not shown.
+void DrawAlarmsBox(const ViewContext& ctx, Rect box, const EngineSnapshot& snapshot) {
+  const std::vector<Alarm> alarms = CollectAlarms(snapshot);
+  // "3 alarms / validation" still fits the narrow layout's 28-cell box.
+  const int count = static_cast<int>(alarms.size());
+  DrawTitledBox(
+      ctx, box,
+      count == 0 ? std::string("Alarms / validation")
+                 : std::to_string(count) + (count == 1 ? " alarm" : " alarms") + " / validation");
   const Rect in = Inside(box);
-  DrawText(ctx.win, in.y, in.x + 1, "none (later issues)", ctx.Attr(Role::kInactive), in.width - 2);
+  const int x = in.x + 1;
+  const int w = in.width - 2;
+  // The engine has no row validation yet (ValidationSettings are reported, not run).
+  const char* validation = "validation: not available yet";
+  if (alarms.empty()) {
+    const std::string none = std::string(ctx.Pick("✓ ", "ok ")) + "no alarms";
+    if (in.height == 1) {
+      DrawText(ctx.win, in.y, x, std::string(ctx.Pick("✓ ", "ok ")) + "none; validation n/a",
+               ctx.Attr(Role::kOk), w);
+      return;
+    }
+    DrawText(ctx.win, in.y, x, none, ctx.Attr(Role::kOk), w);
+    DrawText(ctx.win, in.y + 1, x, validation, ctx.Attr(Role::kInactive), w);
+    return;
+  }
+  // Alarms before validation: with too few rows, the last row says how many are hidden.
+  int shown = std::min(count, in.height);
+  if (shown < count && in.height > 1) shown = in.height - 1;
+  for (int index = 0; index < shown; ++index) {
+    const Alarm& alarm = alarms[static_cast<size_t>(index)];
+    const bool error = alarm.level == AlarmLevel::kError;
+    const std::string glyph = error ? ctx.Pick("✗ ", "x ") : "! ";
+    DrawText(ctx.win, in.y + index, x, glyph + alarm.word + " " + alarm.text,
+             ctx.Attr(error ? Role::kError : Role::kWarn), w);
+  }
+  if (shown < count && in.height > 1) {
+    DrawText(ctx.win, in.y + shown, x, "+" + std::to_string(count - shown) + " more",
+             ctx.Attr(Role::kWarn), w);
+  } else if (shown < in.height) {
+    DrawText(ctx.win, in.y + shown, x, validation, ctx.Attr(Role::kInactive), w);
+  }
 }
 
 void DrawRecentEvents(const ViewContext& ctx, Rect box, const EngineSnapshot& snapshot) {
@@ -334,28 +378,34 @@ void DrawOverview(const ViewContext& ctx, Rect area, const EngineSnapshot& snaps
     return;
   }
   DrawTaskBox(ctx, {area.y, area.x, kTaskBoxHeight, area.width}, snapshot);
-  const int spare = area.height - kTaskBoxHeight - kBottomRowHeight;
+  const bool wide = area.width >= 120;
+  // Narrow terminals stack Storage over Alarms in the last column, which leaves the alarms one
+  // line at 80x24; taller terminals give them up to kMaxNarrowAlarmRows before the graphs grow.
+  const int alarm_rows =
+      wide ? 0 : std::clamp(area.height - kNarrowMinHeight, 0, kMaxNarrowAlarmRows - 1);
+  const int bottom_height = kBottomRowHeight + alarm_rows;
+  const int spare = area.height - kTaskBoxHeight - bottom_height;
   const int graph_rows = std::clamp(spare - 5, 1, kMaxGraphRows);
   const int latency_height = std::min(spare, graph_rows + 5);
   const int latency_y = area.y + kTaskBoxHeight;
   DrawLatencyBox(ctx, {latency_y, area.x, latency_height, area.width}, snapshot);
   const int bottom_y = latency_y + latency_height;
-  if (area.width >= 120) {
+  if (wide) {
     const int quarter = area.width / 4;
-    DrawChangesBox(ctx, {bottom_y, area.x, kBottomRowHeight, quarter}, snapshot);
-    DrawTablesBox(ctx, {bottom_y, area.x + quarter, kBottomRowHeight, quarter}, snapshot);
-    DrawStorageBox(ctx, {bottom_y, area.x + 2 * quarter, kBottomRowHeight, quarter}, snapshot);
-    DrawAlarmsBox(ctx,
-                  {bottom_y, area.x + 3 * quarter, kBottomRowHeight, area.width - 3 * quarter});
+    DrawChangesBox(ctx, {bottom_y, area.x, bottom_height, quarter}, snapshot);
+    DrawTablesBox(ctx, {bottom_y, area.x + quarter, bottom_height, quarter}, snapshot);
+    DrawStorageBox(ctx, {bottom_y, area.x + 2 * quarter, bottom_height, quarter}, snapshot);
+    DrawAlarmsBox(ctx, {bottom_y, area.x + 3 * quarter, bottom_height, area.width - 3 * quarter},
+                  snapshot);
   } else {
     const int third = area.width / 3;
-    DrawChangesBox(ctx, {bottom_y, area.x, kBottomRowHeight, third}, snapshot);
-    DrawTablesBox(ctx, {bottom_y, area.x + third, kBottomRowHeight, third}, snapshot);
+    DrawChangesBox(ctx, {bottom_y, area.x, bottom_height, third}, snapshot);
+    DrawTablesBox(ctx, {bottom_y, area.x + third, bottom_height, third}, snapshot);
     const int last = area.width - 2 * third;
     DrawStorageBox(ctx, {bottom_y, area.x + 2 * third, 4, last}, snapshot);
-    DrawAlarmsBox(ctx, {bottom_y + 4, area.x + 2 * third, kBottomRowHeight - 4, last});
+    DrawAlarmsBox(ctx, {bottom_y + 4, area.x + 2 * third, bottom_height - 4, last}, snapshot);
   }
-  const int events_y = bottom_y + kBottomRowHeight;
+  const int events_y = bottom_y + bottom_height;
   if (area.bottom() - events_y >= 3) {
     DrawRecentEvents(ctx, {events_y, area.x, area.bottom() - events_y, area.width}, snapshot);
   }

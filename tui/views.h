@@ -37,7 +37,9 @@ void DrawMessagesView(const ViewContext& ctx, Rect area, const std::vector<Toast
 // The place runbooks will take (a later issue).
 void DrawRunbooksView(const ViewContext& ctx, Rect area);
 
-// Every key of the registry (the read-only one under --readonly), scrolled by `scroll` lines.
-void DrawHelpView(const ViewContext& ctx, Rect area, const KeyRegistry& registry, int scroll);
+// Every key of the registry (the read-only one under --readonly), scrolled by `scroll` lines;
+// with a `filter` (`/`), only the matching keys, the match marked in each line.
+void DrawHelpView(const ViewContext& ctx, Rect area, const KeyRegistry& registry, int scroll,
+                  const std::string& filter);
 
 }  // namespace switchyard::tui

@@ -69,13 +69,15 @@ inline constexpr const char* kAll[] = {
     kEngineRssBytes,
     kApplyExceptions,
 };
-// The metrics whose recent history a snapshot carries (the overview graphs them).
+// The metrics whose recent history a snapshot carries (the overview graphs them; the console's
+// alarms read the trend of the retained WAL/binlog).
 inline constexpr const char* kGraphed[] = {
     kCdcLatencySource,
     kCdcLatencyTarget,
     kCdcIncomingChanges,
     kCdcThroughputRowsTarget,
     kFullLoadThroughputRowsTarget,
+    kRetainedSourceLogBytes,
 };
 }  // namespace metric
 
@@ -95,7 +97,7 @@ struct EngineSnapshot {
   std::vector<state::TableRecord> tables;  // ordered by schema, table
   // Latest value of every metric the engine published, by DMS name.
   std::map<std::string, double> metrics;
-  // The last minutes of the metrics the overview graphs (CDCLatencySource/Target, throughput),
+  // The last minutes of the metrics in metric::kGraphed (latency, throughput, retained log),
   // oldest first.
   std::map<std::string, std::vector<MetricSample>> history;
   // Newest first; at most a few hundred.

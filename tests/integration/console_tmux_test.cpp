@@ -229,6 +229,14 @@ TEST_F(ConsoleTmux, ReloadAndQuitAskForConfirmationWhileACdcTaskRuns) {
   pane.Type("items");
   pane.Keys("Enter");
   ASSERT_TRUE(pane.WaitFor("reload of sy_console_cdc.items requested")) << pane.Capture();
+  // ... and the engine does reload it: the log says so and the table is complete again.
+  pane.Keys("4");
+  ASSERT_TRUE(pane.WaitFor("sy_console_cdc.items reloaded at", std::chrono::seconds(90)))
+      << pane.Capture();
+  pane.Keys("2");
+  ASSERT_TRUE(pane.WaitFor("FullLoadRows")) << pane.Capture();
+  EXPECT_EQ(pane.Capture().find("Table is being reloaded"), std::string::npos) << pane.Capture();
+  EXPECT_NE(pane.Capture().find("✓ Table completed"), std::string::npos) << pane.Capture();
   // Quitting while the task runs asks; s stops it gracefully and the console exits.
   pane.Keys("1");
   pane.Keys("q");
@@ -290,6 +298,12 @@ TEST_F(ConsoleTmux, AttachWatchesAnotherProcessAndCanLeaveItRunning) {
   ASSERT_TRUE(pane.WaitFor("SET \"v\" = 'planted' WHERE id = 7")) << pane.Capture();
   EXPECT_NE(pane.Capture().find("Server message"), std::string::npos) << pane.Capture();
   pane.Keys("Escape");
+  // The Overview's alarms name the open apply exception and, once the engine has taken the
+  // suspend command, the suspended table (in "Table error"); validation says it is not there.
+  pane.Keys("1");
+  ASSERT_TRUE(pane.WaitFor("✗ ERR 1 apply exception open")) << pane.Capture();
+  EXPECT_TRUE(pane.WaitFor("validation: not available yet")) << pane.Capture();
+  EXPECT_TRUE(pane.WaitFor("✗ ERR sy_console_attach.items Table error")) << pane.Capture();
   // Quit offers to leave the engine running.
   pane.Keys("1");
   pane.Keys("q");

@@ -4,6 +4,7 @@
 // task runs, the command line with completion, filters and sorting.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <vector>
@@ -206,6 +207,18 @@ TEST_F(TuiConsoleApp, CommandLineCompletesTableNamesAndOpensTheReloadDialog) {
   EXPECT_EQ(sink_.commands[0].table, "orders");
 }
 
+TEST_F(TuiConsoleApp, ReloadCommandTakesTheTargetNameToo) {
+  Press(Key::Char(':'));
+  Type("reload public.orders");  // MySQL's shop.orders lands in PostgreSQL's public schema
+  Press(kEnter);
+  ASSERT_TRUE(app_->dialog_open());
+  Type("orders");
+  Press(kEnter);
+  ASSERT_EQ(sink_.commands.size(), 1u);
+  EXPECT_EQ(sink_.commands[0].schema, "shop");
+  EXPECT_EQ(sink_.commands[0].table, "orders");
+}
+
 TEST_F(TuiConsoleApp, UnknownCommandSaysSo) {
   Press(Key::Char(':'));
   Type("relod x");
@@ -284,6 +297,118 @@ TEST_F(TuiConsoleApp, ThemeCommandSwitchesOrSaysWhy) {
   Type("theme no-such-theme");
   Press(kEnter);
   EXPECT_EQ(app_->state().toasts.back().level, ToastLevel::kError);
+}
+
+TEST_F(TuiConsoleApp, SlashInHelpSearchesTheKeysAndEscClearsThenCloses) {
+  Press(Key::Char('4'));
+  Press(Key::Char('?'));
+  Press(Key::Char('/'));
+  Type("reload");
+  EXPECT_EQ(app_->state().help_filter, "reload");  // live, as it is typed
+  Press(kEnter);
+  EXPECT_EQ(app_->state().view, View::kHelp);
+  EXPECT_EQ(app_->state().help_filter, "reload");
+  Press(kEsc);  // clears the search, stays in help
+  EXPECT_EQ(app_->state().view, View::kHelp);
+  EXPECT_EQ(app_->state().help_filter, "");
+  Press(kEsc);  // back where help was opened
+  EXPECT_EQ(app_->state().view, View::kLogs);
+}
+
+TEST_F(TuiConsoleApp, HelpSearchStartsEmptyEachTimeHelpOpens) {
+  Press(Key::Char('?'));
+  Press(Key::Char('/'));
+  Type("quit");
+  Press(kEnter);
+  Press(Key::Char('q'));  // closes help with the search still set
+  EXPECT_EQ(app_->state().view, View::kOverview);
+  Press(Key::Char('?'));
+  EXPECT_EQ(app_->state().help_filter, "");
+}
+
+TEST_F(TuiConsoleApp, HelpScrollStopsAtTheLastLine) {
+  app_->SetScreenSize(80, 24);
+  Press(Key::Char('?'));
+  Press(Key::Char('G'));
+  const int bottom = app_->state().help_scroll;
+  const int lines = static_cast<int>(HelpLines(DefaultKeyRegistry(), "", 80).size());
+  EXPECT_EQ(bottom, lines - 19);  // 24 rows less header, tabs, status, footer and the title
+  Press(Key::Char('j'));
+  EXPECT_EQ(app_->state().help_scroll, bottom);
+  Press(Key::Char('k'));  // moves at once, not after undoing presses beyond the end
+  EXPECT_EQ(app_->state().help_scroll, bottom - 1);
+}
+
+TEST(TuiHelpListing, LongDescriptionsWrapUnderTheirColumnSoNothingIsCutAt80Columns) {
+  const auto lines = HelpLines(DefaultKeyRegistry(), "", 80);
+  int dangerous = 0;
+  for (const std::string& line : lines) {
+    EXPECT_LE(line.size(), 80u) << line;
+    dangerous += line.find("[dangerous: asks to confirm]") != std::string::npos;
+  }
+  int expected = 0;
+  for (const KeyAction& action : DefaultKeyRegistry().actions()) expected += action.dangerous;
+  EXPECT_EQ(dangerous, expected);
+  // A continuation starts at the description column.
+  const auto quit = std::find_if(lines.begin(), lines.end(), [](const std::string& line) {
+    return line.rfind("  q, F10, Ctrl-C", 0) == 0;
+  });
+  ASSERT_NE(quit, lines.end());
+  ASSERT_NE(quit + 1, lines.end());
+  EXPECT_EQ((quit + 1)->find_first_not_of(' '), static_cast<size_t>(kHelpDescriptionColumn));
+}
+
+TEST(TuiHelpListing, FilterKeepsMatchingKeysUnderTheirGroupTitles) {
+  const std::vector<std::string> listing = {
+      "Everywhere",
+      "  q      quit     Leave",
+      "  ?      help     Show keys",
+      "",
+      "Tables",
+      "  R      reload   Reload the table",
+      "",
+      "Logs",
+      "  f      follow   Follow the tail",
+  };
+  EXPECT_EQ(FilterHelpListing(listing, ""), listing);
+  EXPECT_EQ(FilterHelpListing(listing, "RELOAD"),
+            (std::vector<std::string>{"Tables", "  R      reload   Reload the table"}));
+  EXPECT_EQ(FilterHelpListing(listing, "t"),
+            (std::vector<std::string>{"Everywhere", "  q      quit     Leave", "", "Tables",
+                                      "  R      reload   Reload the table", "", "Logs",
+                                      "  f      follow   Follow the tail"}));
+  // A group title alone never matches: "Logs" has no key line with "logs" in it.
+  EXPECT_TRUE(FilterHelpListing(listing, "logs").empty());
+  EXPECT_EQ(FilterHelpListing(listing, "!e"),
+            (std::vector<std::string>{}));  // every key line has an "e"
+}
+
+TEST_F(TuiConsoleApp, SlashFiltersMessagesAndEscClearsIt) {
+  app_->Notify(ToastLevel::kInfo, "theme dark", FixtureNow());
+  app_->Notify(ToastLevel::kError, "reload of shop.orders failed", FixtureNow());
+  app_->Notify(ToastLevel::kInfo, "cancelled", FixtureNow());
+  Press(Key::Char('6'));
+  Press(Key::Char('/'));
+  Type("error");  // the level's name matches too
+  Press(kEnter);
+  auto rows = VisibleToasts(app_->state().toasts, app_->state().messages);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]->text, "reload of shop.orders failed");
+  Press(kEsc);
+  EXPECT_EQ(app_->state().messages.filter, "");
+  rows = VisibleToasts(app_->state().toasts, app_->state().messages);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0]->text, "cancelled");  // newest first
+}
+
+TEST_F(TuiConsoleApp, AFooterKeyPressedWhereItDoesNothingSaysWhereItWorks) {
+  Press(Key::Char('/'));  // the Overview has no list
+  EXPECT_EQ(LastToast(), "/ filter works in Tables, Exceptions, Logs, Messages, Help");
+  Press(Key::Char('R'));
+  EXPECT_EQ(LastToast(), "R reload works in Tables");
+  const size_t toasts = app_->state().toasts.size();
+  EXPECT_FALSE(app_->OnKey(Key::Char('j'), FixtureNow()));  // plain navigation stays quiet
+  EXPECT_EQ(app_->state().toasts.size(), toasts);
 }
 
 TEST(TuiCommandLine, ParsesAndCompletes) {

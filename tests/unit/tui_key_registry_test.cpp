@@ -57,7 +57,9 @@ TEST(TuiKeyRegistry, ShippedRegistryFollowsTheConventions) {
     EXPECT_EQ(id_of(view, "F1"), "help");
     EXPECT_EQ(id_of(view, "q"), "quit");
     EXPECT_EQ(id_of(view, "Ctrl-C"), "quit");
-    EXPECT_EQ(id_of(view, "/"), "filter");
+    // `/` wherever there is a list to filter (FooterOffersFilterAndDetailsOnlyWhereTheyWork).
+    const bool listless = view == View::kOverview || view == View::kRunbooks;
+    EXPECT_EQ(id_of(view, "/"), listless ? "<none>" : "filter");
     EXPECT_EQ(id_of(view, ":"), "command");
     EXPECT_EQ(id_of(view, "Esc"), "back");
     EXPECT_EQ(id_of(view, "2"), "view_tables");
@@ -205,6 +207,34 @@ TEST(TuiKeyRegistry, ValidationRejectsIncompleteEntries) {
     EXPECT_NE(status.message().find(expected), std::string::npos) << expected << "\n"
                                                                   << status.message();
   }
+}
+
+}  // namespace
+}  // namespace switchyard::tui
+
+namespace switchyard::tui {
+namespace {
+
+bool FooterHas(View view, const std::string& key) {
+  for (const FooterHint& hint : DefaultKeyRegistry().FooterHints(view, 400)) {
+    if (hint.key == key) return true;
+  }
+  return false;
+}
+
+// The footer shows the keys that work in the view, and no key that does nothing there.
+TEST(TuiDefaultKeys, FooterOffersFilterAndDetailsOnlyWhereTheyWork) {
+  EXPECT_FALSE(FooterHas(View::kOverview, "/"));
+  EXPECT_FALSE(FooterHas(View::kRunbooks, "/"));
+  for (const View view : {View::kTables, View::kExceptions, View::kLogs, View::kMessages}) {
+    EXPECT_TRUE(FooterHas(view, "/")) << ViewName(view);
+  }
+  EXPECT_TRUE(FooterHas(View::kTables, "Enter"));
+  EXPECT_TRUE(FooterHas(View::kExceptions, "Enter"));
+  for (const View view : {View::kOverview, View::kLogs, View::kRunbooks, View::kMessages}) {
+    EXPECT_FALSE(FooterHas(view, "Enter")) << ViewName(view);
+  }
+  EXPECT_NE(DefaultKeyRegistry().Dispatch(View::kHelp, Key::Char('/')), nullptr);
 }
 
 }  // namespace

@@ -24,12 +24,44 @@ using testing::MatchesGolden;
 struct Scene {
   const char* name;
   std::vector<Key> keys;  // pressed after the snapshot arrives
+  // Changes to the fixed snapshot for this scene; null: the fixture as it is.
+  void (*adjust)(control::EngineSnapshot&) = nullptr;
 };
+
+// Nothing wrong: no table in error, no open apply exception, latency low.
+void Quiet(control::EngineSnapshot& snapshot) {
+  for (auto& table : snapshot.tables) {
+    if (table.table_state == state::TableState::kTableError) {
+      table.table_state = state::TableState::kFullLoad;
+      table.last_error.clear();
+    }
+  }
+  snapshot.apply_exceptions_unresolved = 0;
+  snapshot.apply_exceptions.erase(snapshot.apply_exceptions.begin());
+  snapshot.metrics[control::metric::kCdcLatencyTarget] = 0.8;
+}
+
+// Every alarm the snapshot can raise, more than the boxes hold.
+void Alarming(control::EngineSnapshot& snapshot) {
+  namespace metric = control::metric;
+  snapshot.tables[3].table_state = state::TableState::kTableError;
+  snapshot.tables[3].last_error = "relation \"order_items\" does not exist";
+  snapshot.metrics[metric::kCdcLatencySource] = 14.2;
+  snapshot.metrics[metric::kStateDirFreeBytes] = 600.0 * 1024 * 1024;
+  auto& retained = snapshot.history[metric::kRetainedSourceLogBytes];
+  for (int minute = 4; minute >= 0; --minute) {
+    retained.push_back({snapshot.taken_at - std::chrono::minutes(minute),
+                        (700.0 + 100.0 * (4 - minute)) * 1024 * 1024});
+  }
+  snapshot.metrics[metric::kRetainedSourceLogBytes] = retained.back().value;
+}
 
 std::vector<Scene> Scenes() {
   const Key enter = Key::Named(NamedKey::kEnter);
   return {
       {"overview", {}},
+      {"overview_quiet", {}, Quiet},
+      {"overview_alarming", {}, Alarming},
       {"tables", {Key::Char('2')}},
       {"tables_detail", {Key::Char('2'), Key::Char('j'), Key::Char('j'), enter}},
       {"exceptions", {Key::Char('3')}},
@@ -38,6 +70,9 @@ std::vector<Scene> Scenes() {
       {"runbooks", {Key::Char('5')}},
       {"messages", {Key::Char('6')}},
       {"help", {Key::Char('?')}},
+      {"help_search",
+       {Key::Char('?'), Key::Char('/'), Key::Char('t'), Key::Char('a'), Key::Char('b'),
+        Key::Char('l'), Key::Char('e'), enter}},
       {"reload_dialog", {Key::Char('2'), Key::Char('G'), Key::Char('R')}},
       {"quit_dialog", {Key::Char('q')}},
   };
@@ -71,7 +106,13 @@ std::unique_ptr<HeadlessScreen> RenderScene(const Scene& scene, int cols, int li
   app.InstallPalette();
   app.SetScreenSize(cols, lines);
   app.SetEngineRunning(true);
-  app.OnSnapshot(FixtureSnapshot());
+  if (scene.adjust != nullptr) {
+    auto snapshot = std::make_shared<control::EngineSnapshot>(*FixtureSnapshot());
+    scene.adjust(*snapshot);
+    app.OnSnapshot(snapshot);
+  } else {
+    app.OnSnapshot(FixtureSnapshot());
+  }
   // Two messages so the Messages view has rows; older than the toast time, so none flashes.
   app.Notify(ToastLevel::kInfo, "theme dark", FixtureNow() - std::chrono::seconds(600));
   app.Notify(ToastLevel::kError, "reload of shop.orders failed: engine busy",
@@ -148,6 +189,16 @@ TEST(TuiViews, AsciiFallbackUsesOnlyAscii) {
   auto overview = RenderScene(Scenes()[0], 80, 24, true, Glyphs::kAscii);
   ASSERT_NE(overview, nullptr);
   EXPECT_TRUE(MatchesGolden("view_overview_80x24_ascii_text", overview->Text()));
+}
+
+// Below 120 columns the alarms sit under Storage with one line at 80x24; a taller terminal
+// gives them more lines before the graphs grow.
+TEST(TuiViews, NarrowButTallOverviewGivesTheAlarmsMoreLines) {
+  const Scene alarming = Scenes()[2];
+  ASSERT_STREQ(alarming.name, "overview_alarming");
+  auto screen = RenderScene(alarming, 100, 30, true);
+  ASSERT_NE(screen, nullptr);
+  EXPECT_TRUE(MatchesGolden("view_overview_alarming_100x30_text", screen->Text()));
 }
 
 TEST(TuiViews, BelowTheMinimumSizeShowsTheSizeGuard) {
