@@ -8,6 +8,7 @@
 #include "app/commands.h"
 #include "engine/control/engine_snapshot.h"
 #include "engine/control/metric_summary.h"
+#include "engine/control/source_log_text.h"
 #include "engine/pipeline/task_runner.h"
 #include "engine/state/dms_json.h"
 #include "engine/state/state_store.h"
@@ -36,15 +37,18 @@ int StatusCommand(const std::vector<std::string>& args) {
     return 2;
   }
   if (parsed->help) {
-    std::cout << "Usage: switchyard status TASK.json [--json] [--errors N] [--state-dir DIR]\n\n"
-                 "Prints the task status and per-table statistics from the state store.\n"
-                 "--json prints {\"ReplicationTask\": ..., \"TableStatistics\": [...]} with DMS "
-                 "field names.\n"
-                 "--errors N also lists the newest N rows the full load skipped (DataErrorPolicy\n"
-                 "LOG_ERROR and friends): table, time, reason and the row's values, and the\n"
-                 "newest N apply exceptions of CDC (statement, server message, policy action).\n"
-                 "The JSON also carries \"Metrics\": CDCLatencySource/Target (with p50/p95/p99\n"
-                 "over the last 5 minutes), throughput, retained source log, engine CPU/RSS.\n";
+    std::cout
+        << "Usage: switchyard status TASK.json [--json] [--errors N] [--state-dir DIR]\n\n"
+           "Prints the task status and per-table statistics from the state store.\n"
+           "--json prints {\"ReplicationTask\": ..., \"TableStatistics\": [...]} with DMS "
+           "field names.\n"
+           "--errors N also lists the newest N rows the full load skipped (DataErrorPolicy\n"
+           "LOG_ERROR and friends): table, time, reason and the row's values, and the\n"
+           "newest N apply exceptions of CDC (statement, server message, policy action).\n"
+           "The JSON also carries \"Metrics\": CDCLatencySource/Target (with p50/p95/p99\n"
+           "over the last 5 minutes), throughput, retained source log with its growth,\n"
+           "the source's free disk space, projected seconds until it is full and (PostgreSQL)\n"
+           "until the slot is invalidated (null with \"Why\" when unknown), engine CPU/RSS.\n";
     return 0;
   }
   if (parsed->positional.size() != 1) {
@@ -159,13 +163,12 @@ int StatusCommand(const std::vector<std::string>& args) {
     };
     if (metrics->contains(control::metric::kCdcLatencyTarget)) {
       std::cout << "CDC: latency source " << value(control::metric::kCdcLatencySource)
-                << " s, target " << value(control::metric::kCdcLatencyTarget)
-                << " s (p99 "
+                << " s, target " << value(control::metric::kCdcLatencyTarget) << " s (p99 "
                 << (*metrics)[control::metric::kCdcLatencyTarget]["P99"].get<double>()
-                << " s); incoming " << value(control::metric::kCdcIncomingChanges)
-                << "; applied " << value(control::metric::kCdcThroughputRowsTarget)
-                << " rows/s\n";
+                << " s); incoming " << value(control::metric::kCdcIncomingChanges) << "; applied "
+                << value(control::metric::kCdcThroughputRowsTarget) << " rows/s\n";
     }
+    std::cout << control::DescribeSourceLog(*metrics);
     std::cout << "Apply exceptions (unresolved): "
               << (*metrics)[control::metric::kApplyExceptions]["Value"].get<int64_t>() << "\n";
   }

@@ -338,6 +338,8 @@ Result<SwitchyardSettings> ParseSwitchyardSettings(const nlohmann::json& doc,
   SY_RETURN_IF_ERROR(
       r.GetInt("AutoSplitRowThreshold", int64_t{0}, kMaxI64, &s.auto_split_row_threshold));
   SY_RETURN_IF_ERROR(r.GetInt("AutoSplitSegments", 1, 1000, &s.auto_split_segments));
+  SY_RETURN_IF_ERROR(
+      r.GetInt("SourceDiskFreeBytes", int64_t{0}, kMaxI64, &s.source_disk_free_bytes));
   r.WarnUnknownKeys(warnings);
   return s;
 }

@@ -176,6 +176,11 @@ struct SwitchyardSettings {
   // relation extension lock (PG16 relieved it), and splitting measured slower on 2 cores.
   int64_t auto_split_row_threshold = 5000000;
   int auto_split_segments = 4;
+  // "SourceDiskFreeBytes": the free space of the source's WAL/binlog disk as the operator states
+  // it, for the disk-full projection when the engine cannot measure it (a remote source, or no
+  // privilege to learn the data directory). Used as given: the engine cannot see it change.
+  // -1: not stated.
+  int64_t source_disk_free_bytes = -1;
 };
 
 // Parses a ReplicationTaskSettings object. `path` names it in messages ("ReplicationTaskSettings").

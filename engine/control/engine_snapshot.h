@@ -45,6 +45,16 @@ inline constexpr const char* kFullLoadThroughputRowsTarget =
     "FullLoadThroughputRowsTarget";  // rows/s
 inline constexpr const char* kRetainedSourceLogBytes =
     "RetainedSourceLogBytes";  // WAL/binlog behind checkpoint
+// Source log projections (published about every 10 s, only while known: see
+// source_log_metrics.h). Growth: slope of RetainedSourceLogBytes over the last 5 minutes.
+inline constexpr const char* kSourceLogGrowthBytesPerSecond = "SourceLogGrowthBytesPerSecond";
+inline constexpr const char* kSourceDiskFreeBytes = "SourceDiskFreeBytes";
+inline constexpr const char* kSourceDiskFreeFrom = "SourceDiskFreeFrom";  // code, see there
+inline constexpr const char* kSourceDiskFullProjectedSeconds = "SourceDiskFullProjectedSeconds";
+// PostgreSQL sources: the task slot's wal_status (as a code) and safe_wal_size.
+inline constexpr const char* kSlotWalStatus = "SlotWalStatus";
+inline constexpr const char* kSlotSafeWalSizeBytes = "SlotSafeWalSizeBytes";
+inline constexpr const char* kSlotInvalidationProjectedSeconds = "SlotInvalidationProjectedSeconds";
 inline constexpr const char* kStateDirFreeBytes = "StateDirFreeBytes";
 inline constexpr const char* kEngineCpuPercent = "EngineCpuPercent";
 inline constexpr const char* kEngineRssBytes = "EngineRssBytes";
@@ -64,6 +74,13 @@ inline constexpr const char* kAll[] = {
     kCdcThroughputBandwidthTarget,
     kFullLoadThroughputRowsTarget,
     kRetainedSourceLogBytes,
+    kSourceLogGrowthBytesPerSecond,
+    kSourceDiskFreeBytes,
+    kSourceDiskFreeFrom,
+    kSourceDiskFullProjectedSeconds,
+    kSlotWalStatus,
+    kSlotSafeWalSizeBytes,
+    kSlotInvalidationProjectedSeconds,
     kStateDirFreeBytes,
     kEngineCpuPercent,
     kEngineRssBytes,
@@ -95,7 +112,9 @@ struct EngineSnapshot {
   bool engine_running = false;
 
   std::vector<state::TableRecord> tables;  // ordered by schema, table
-  // Latest value of every metric the engine published, by DMS name.
+  // Latest value of every metric the engine published, by DMS name. Source-log figures the
+  // engine no longer knows are absent (source_log_metrics.h); SlotWalStatus and
+  // SourceDiskFreeFrom are codes, WalStatusName/DiskFreeFromName spell them.
   std::map<std::string, double> metrics;
   // The last minutes of the metrics in metric::kGraphed (latency, throughput, retained log),
   // oldest first.

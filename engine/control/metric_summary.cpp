@@ -4,20 +4,36 @@
 #include <cmath>
 
 #include "engine/control/engine_snapshot.h"
+#include "engine/control/source_log_metrics.h"
 #include "engine/logging/iso_time.h"
 
 namespace switchyard::control {
 namespace {
 
 constexpr const char* kPublished[] = {
-    metric::kCdcLatencySource,         metric::kCdcLatencyTarget,
-    metric::kCdcIncomingChanges,       metric::kCdcChangesMemorySource,
-    metric::kCdcChangesMemoryTarget,   metric::kCdcChangesDiskSource,
-    metric::kCdcChangesDiskTarget,     metric::kCdcThroughputRowsSource,
-    metric::kCdcThroughputRowsTarget,  metric::kCdcThroughputBandwidthSource,
-    metric::kCdcThroughputBandwidthTarget, metric::kFullLoadThroughputRowsTarget,
-    metric::kRetainedSourceLogBytes,   metric::kStateDirFreeBytes,
-    metric::kEngineCpuPercent,         metric::kEngineRssBytes,
+    metric::kCdcLatencySource,
+    metric::kCdcLatencyTarget,
+    metric::kCdcIncomingChanges,
+    metric::kCdcChangesMemorySource,
+    metric::kCdcChangesMemoryTarget,
+    metric::kCdcChangesDiskSource,
+    metric::kCdcChangesDiskTarget,
+    metric::kCdcThroughputRowsSource,
+    metric::kCdcThroughputRowsTarget,
+    metric::kCdcThroughputBandwidthSource,
+    metric::kCdcThroughputBandwidthTarget,
+    metric::kFullLoadThroughputRowsTarget,
+    metric::kRetainedSourceLogBytes,
+    metric::kStateDirFreeBytes,
+    metric::kEngineCpuPercent,
+    metric::kEngineRssBytes,
+    metric::kSourceLogGrowthBytesPerSecond,
+    metric::kSourceDiskFreeBytes,
+    metric::kSourceDiskFreeFrom,
+    metric::kSourceDiskFullProjectedSeconds,
+    metric::kSlotWalStatus,
+    metric::kSlotSafeWalSizeBytes,
+    metric::kSlotInvalidationProjectedSeconds,
 };
 
 }  // namespace
@@ -49,6 +65,7 @@ Result<nlohmann::json> MetricSummary(state::StateStore& store, int window_second
     }
     out[name] = std::move(m);
   }
+  ExplainSourceLogMetrics(out);
   SY_ASSIGN_OR_RETURN(int64_t unresolved, store.CountUnresolvedApplyExceptions());
   out[metric::kApplyExceptions] = {{"Value", unresolved}};
   return out;

@@ -2,6 +2,7 @@
 
 #include <sys/statvfs.h>
 
+#include "engine/control/source_log_metrics.h"
 #include "engine/logging/iso_time.h"
 
 namespace switchyard::control {
@@ -97,9 +98,14 @@ Status SnapshotSource::ReadStore(EngineSnapshot& snapshot) {
   }
   SY_ASSIGN_OR_RETURN(snapshot.task, store_->GetTask());
   SY_ASSIGN_OR_RETURN(snapshot.tables, store_->ListTables());
+  SY_ASSIGN_OR_RETURN(auto latest_publish, store_->ListMetrics(metric::kEngineRssBytes, 1));
+  const std::string publish_time = latest_publish.empty() ? "" : latest_publish.front().time;
   for (const char* name : metric::kAll) {
     SY_ASSIGN_OR_RETURN(auto latest, store_->ListMetrics(name, 1));
-    if (!latest.empty()) snapshot.metrics[name] = latest.front().value;
+    // A source-log figure the engine no longer knows is left out, not shown stale.
+    if (!latest.empty() && IsCurrentSample(name, latest.front().time, publish_time)) {
+      snapshot.metrics[name] = latest.front().value;
+    }
   }
   const std::string since = logging::FormatIsoUtc(snapshot.taken_at - options_.history);
   for (const char* name : metric::kGraphed) {

@@ -52,8 +52,8 @@ TaskMetrics::TaskMetrics(state::StateStore& store, std::string state_dir)
 
 TaskMetrics::~TaskMetrics() { Stop(); }
 
-void TaskMetrics::SetRetainedLogProbe(std::function<std::optional<double>()> probe) {
-  retained_probe_ = std::move(probe);
+void TaskMetrics::SetSourceLogProbe(cdc::SourceLogProbe probe) {
+  source_log_ = std::make_unique<cdc::SourceLogTracker>(std::move(probe));
 }
 
 void TaskMetrics::SetSpillSpace(const cdc::SpillSpace* space) {
@@ -172,8 +172,8 @@ void TaskMetrics::Publish() {
     last_applied_bytes_ = applied_bytes;
   }
 
-  if (retained_probe_ && ticks_ % 10 == 0) retained_bytes_ = retained_probe_();
-  if (retained_bytes_) samples.emplace_back(metric::kRetainedSourceLogBytes, *retained_bytes_);
+  if (source_log_ && ticks_ % 10 == 0) source_log_metrics_ = source_log_->Sample(steady_now);
+  samples.insert(samples.end(), source_log_metrics_.begin(), source_log_metrics_.end());
   struct statvfs fs {};
   if (statvfs(state_dir_.c_str(), &fs) == 0) {
     samples.emplace_back(metric::kStateDirFreeBytes,

@@ -10,8 +10,9 @@
 //   CDCLatencyTarget: now - commit time of the oldest change read but not yet committed on the
 //     target; with nothing pending, the largest commit-to-apply delay of the last second.
 // FullLoadThroughputRowsTarget comes from the tables' FullLoadRows in the store. Besides, it
-// samples the state directory's free space, the process's CPU and RSS, and (via a
-// callback, every 10 s) the source log retained behind the checkpoint.
+// samples the state directory's free space, the process's CPU and RSS, and (via a probe of
+// the source, every 10 s) the source log retained behind the checkpoint with its growth and
+// projections (cdc/source_log_tracker.h).
 //
 // Threads: On* from the apply thread; Start/Stop from the owner. History older than an hour
 // is pruned.
@@ -20,11 +21,13 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include "engine/pipeline/cdc/source_log_tracker.h"
 #include "engine/pipeline/cdc/spill_space.h"
 #include "engine/state/state_store.h"
 
@@ -35,9 +38,9 @@ class TaskMetrics {
   TaskMetrics(state::StateStore& store, std::string state_dir);
   ~TaskMetrics();
 
-  // Source log retained for the task (bytes), or nullopt when unknown; called on the publisher
-  // thread about every 10 s, so it may query the source.
-  void SetRetainedLogProbe(std::function<std::optional<double>()> probe);
+  // Source log retained for the task and what bounds it; called on the publisher thread about
+  // every 10 s, so it may query the source. Call before Start.
+  void SetSourceLogProbe(cdc::SourceLogProbe probe);
   void Start();
   void Stop();
   // Where the CDCChangesMemory*/CDCChangesDisk* counts come from while CDC runs (null: none).
@@ -55,7 +58,7 @@ class TaskMetrics {
 
   state::StateStore& store_;
   const std::string state_dir_;
-  std::function<std::optional<double>()> retained_probe_;
+  std::unique_ptr<cdc::SourceLogTracker> source_log_;
   std::mutex spill_mu_;
   const cdc::SpillSpace* spill_ = nullptr;  // guarded by spill_mu_
   std::jthread thread_;
@@ -73,7 +76,7 @@ class TaskMetrics {
           last_applied_bytes_ = 0, last_full_load_rows_ = -1;
   double last_source_latency_ = 0;
   std::chrono::steady_clock::time_point last_publish_;
-  std::optional<double> retained_bytes_;
+  cdc::SourceLogTracker::Metrics source_log_metrics_;  // of the last probe, republished
   int ticks_ = 0;
   double last_cpu_seconds_ = -1;
 };

@@ -136,7 +136,7 @@ RunOutcome TaskRunner::Run() {
   }
   metrics_ = std::make_unique<TaskMetrics>(**store, state_dir_);
   if (task_.migration_type != config::MigrationType::kFullLoad) {
-    metrics_->SetRetainedLogProbe(cdc::MakeRetainedLogProbe(task_));
+    metrics_->SetSourceLogProbe(cdc::MakeSourceLogProbe(task_));
   }
   metrics_->Start();
   RunOutcome outcome = Execute(**store);

@@ -160,5 +160,20 @@ TEST(SwitchyardSettings, ParsesOurKeysAndRejectsBadValues) {
             "deferred");
 }
 
+TEST(SwitchyardSettings, SourceDiskFreeBytesIsUnstatedUnlessGivenAndNeverNegative) {
+  std::vector<std::string> warnings;
+  auto unset = ParseSwitchyardSettings(json::object(), "SwitchyardSettings", &warnings);
+  ASSERT_TRUE(unset.ok());
+  EXPECT_EQ(unset->source_disk_free_bytes, -1);
+  auto stated = ParseSwitchyardSettings(json::parse(R"({"SourceDiskFreeBytes": 53687091200})"),
+                                        "SwitchyardSettings", &warnings);
+  ASSERT_TRUE(stated.ok());
+  EXPECT_EQ(stated->source_disk_free_bytes, 53687091200);
+  auto negative = ParseSwitchyardSettings(json::parse(R"({"SourceDiskFreeBytes": -5})"),
+                                          "SwitchyardSettings", &warnings);
+  EXPECT_FALSE(negative.ok());
+  EXPECT_TRUE(warnings.empty());
+}
+
 }  // namespace
 }  // namespace switchyard::config

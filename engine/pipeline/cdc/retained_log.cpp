@@ -3,20 +3,27 @@
 #include <memory>
 #include <string>
 
+#include "engine/logging/log.h"
 #include "engine/pipeline/cdc/control_table.h"
 #include "engine/pipeline/cdc/pg_slot.h"
 #include "engine/pipeline/cdc/position.h"
+#include "engine/pipeline/cdc/source_disk.h"
 
 namespace switchyard::pipeline::cdc {
 namespace {
 
-Result<std::optional<double>> PgRetained(endpoints::SqlSession& source, const std::string& slot) {
+Status ReadPgSlot(endpoints::SqlSession& source, const std::string& slot, SourceLogSample* out) {
   SY_ASSIGN_OR_RETURN(
-      auto rows, source.Query("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::text "
-                              "FROM pg_replication_slots WHERE slot_name = " +
-                              source.QuoteLiteral(slot)));
-  if (rows.empty() || !rows[0][0]) return std::optional<double>();
-  return std::optional<double>(std::stod(*rows[0][0]));
+      auto rows,
+      source.Query("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::text, "
+                   "wal_status, safe_wal_size::text FROM pg_replication_slots WHERE slot_name = " +
+                   source.QuoteLiteral(slot)));
+  if (rows.empty()) return Status::Ok();
+  const auto& row = rows[0];
+  if (row[0]) out->retained_bytes = std::stod(*row[0]);
+  if (row[1]) out->wal_status = *row[1];
+  if (row[2]) out->safe_wal_size = std::stod(*row[2]);
+  return Status::Ok();
 }
 
 Result<std::optional<double>> BinlogRetained(endpoints::SqlSession& source,
@@ -40,38 +47,77 @@ Result<std::optional<double>> BinlogRetained(endpoints::SqlSession& source,
   return std::optional<double>(bytes);
 }
 
+struct ProbeState {
+  std::unique_ptr<endpoints::SqlSession> source;
+  std::unique_ptr<endpoints::SqlSession> target;
+  // Learned once per source connection: where to statvfs.
+  std::optional<SourceLogDirectories> directories;
+  std::string logged;  // what was last logged about free space, to log changes only
+};
+
+void LogOnce(ProbeState& state, const std::string& message) {
+  if (state.logged == message) return;
+  state.logged = message;
+  SY_LOG(kInfo, Component::kSourceCapture, message);
+}
+
+void AddDiskFree(ProbeState& state, const config::TaskConfig& task, SourceLogSample* out) {
+  const auto params = task.source.ToConnectionParams();
+  if (!state.directories) state.directories = FindSourceLogDirectories(*state.source, params);
+  std::string measured;
+  if (auto free = FreeBytesOfFirst(state.directories->paths, &measured)) {
+    out->disk_free_bytes = *free;
+    out->disk_free_from = SourceLogSample::DiskFreeFrom::kMeasured;
+    LogOnce(state, "source disk free space: measured at " + measured);
+    return;
+  }
+  const std::string why = state.directories->paths.empty()
+                              ? state.directories->why_unknown
+                              : "statvfs fails here on " + state.directories->paths.front();
+  if (task.switchyard.source_disk_free_bytes >= 0) {
+    out->disk_free_bytes = static_cast<double>(task.switchyard.source_disk_free_bytes);
+    out->disk_free_from = SourceLogSample::DiskFreeFrom::kStated;
+    LogOnce(state, "source disk free space: as stated by SwitchyardSettings.SourceDiskFreeBytes (" +
+                       why + ")");
+    return;
+  }
+  LogOnce(state, "source disk free space unknown: " + why +
+                     "; SwitchyardSettings.SourceDiskFreeBytes can state it");
+}
+
 }  // namespace
 
-std::function<std::optional<double>()> MakeRetainedLogProbe(const config::TaskConfig& task) {
-  struct Connections {
-    std::unique_ptr<endpoints::SqlSession> source;
-    std::unique_ptr<endpoints::SqlSession> target;
-  };
-  auto connections = std::make_shared<Connections>();
-  return [task, connections]() -> std::optional<double> {
-    auto& c = *connections;
+SourceLogProbe MakeSourceLogProbe(const config::TaskConfig& task) {
+  auto state = std::make_shared<ProbeState>();
+  return [task, state]() -> SourceLogSample {
+    SourceLogSample sample;
+    auto& c = *state;
     if (!c.source) {
       auto s = endpoints::Connect(task.source.ToConnectionParams());
-      if (!s.ok()) return std::nullopt;
+      if (!s.ok()) return sample;
       c.source = std::move(*s);
+      c.directories.reset();
     }
-    Result<std::optional<double>> result = std::optional<double>();
+    Status st = Status::Ok();
     if (task.source.engine == catalog::Engine::kPostgres) {
-      result = PgRetained(*c.source, ReplicationObjectName(task.identifier));
+      st = ReadPgSlot(*c.source, ReplicationObjectName(task.identifier), &sample);
     } else {
       if (!c.target) {
         auto t = endpoints::Connect(task.target.ToConnectionParams());
-        if (!t.ok()) return std::nullopt;
+        if (!t.ok()) return sample;
         c.target = std::move(*t);
       }
-      result = BinlogRetained(*c.source, *c.target, task);
+      auto retained = BinlogRetained(*c.source, *c.target, task);
+      if (retained.ok()) sample.retained_bytes = *retained;
+      st = retained.status();
     }
-    if (!result.ok()) {
+    if (!st.ok()) {
       c.source.reset();  // reconnect next time
       c.target.reset();
-      return std::nullopt;
+      return SourceLogSample{};
     }
-    return *result;
+    AddDiskFree(c, task, &sample);
+    return sample;
   };
 }
 
