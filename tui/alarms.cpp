@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 
+#include "engine/control/source_log_metrics.h"
 #include "tui/format.h"
 #include "tui/graph.h"
 #include "tui/list_model.h"
@@ -52,6 +53,57 @@ void AddRetainedGrowth(const control::EngineSnapshot& snapshot, double limit,
                         ")"});
 }
 
+// SlotWalStatus of the snapshot as PostgreSQL's word, "" when not published.
+std::string WalStatus(const control::EngineSnapshot& snapshot) {
+  auto it = snapshot.metrics.find(metric::kSlotWalStatus);
+  return it == snapshot.metrics.end() ? "" : std::string(control::WalStatusName(it->second));
+}
+
+// The slot past the point of no return, or about to be (wal_status, then the projection; a
+// lost slot has no projection worth showing).
+void AddSlot(const control::EngineSnapshot& snapshot, const AlarmThresholds& thresholds,
+             AlarmLevel level, std::vector<Alarm>& alarms) {
+  const std::string status = WalStatus(snapshot);
+  if (level == AlarmLevel::kError) {
+    if (status == "lost") {
+      alarms.push_back({AlarmLevel::kError, "SLOT",
+                        "replication slot lost (wal_status lost): the source removed WAL the "
+                        "task needs; reload the task"});
+    }
+    return;
+  }
+  if (status == "lost") return;
+  if (status == "unreserved") {
+    alarms.push_back({AlarmLevel::kWarning, "SLOT",
+                      "wal_status unreserved: the slot is invalidated at the next checkpoint "
+                      "unless the task catches up"});
+  }
+  if (auto it = snapshot.metrics.find(metric::kSlotInvalidationProjectedSeconds);
+      it != snapshot.metrics.end() && it->second < thresholds.projection_seconds) {
+    std::string text = "slot invalidated in " +
+                       FormatDurationCoarse(static_cast<int64_t>(it->second)) + " at this growth";
+    if (auto safe = snapshot.metrics.find(metric::kSlotSafeWalSizeBytes);
+        safe != snapshot.metrics.end()) {
+      text += " (safe_wal_size " + FormatBytes(safe->second) + ")";
+    }
+    alarms.push_back({AlarmLevel::kWarning, "SLOT", std::move(text)});
+  }
+}
+
+void AddDiskFull(const control::EngineSnapshot& snapshot, const AlarmThresholds& thresholds,
+                 std::vector<Alarm>& alarms) {
+  auto it = snapshot.metrics.find(metric::kSourceDiskFullProjectedSeconds);
+  if (it == snapshot.metrics.end() || it->second >= thresholds.projection_seconds) return;
+  std::string text = "source disk full in " +
+                     FormatDurationCoarse(static_cast<int64_t>(it->second)) +
+                     " at this WAL/binlog growth";
+  if (auto free = snapshot.metrics.find(metric::kSourceDiskFreeBytes);
+      free != snapshot.metrics.end()) {
+    text += " (" + FormatBytes(free->second) + " free)";
+  }
+  alarms.push_back({AlarmLevel::kWarning, "FULL", std::move(text)});
+}
+
 }  // namespace
 
 std::vector<Alarm> CollectAlarms(const control::EngineSnapshot& snapshot,
@@ -73,6 +125,7 @@ std::vector<Alarm> CollectAlarms(const control::EngineSnapshot& snapshot,
         {AlarmLevel::kError, "ERR",
          FormatCount(open) + (open == 1 ? " apply exception" : " apply exceptions") + " open"});
   }
+  AddSlot(snapshot, thresholds, AlarmLevel::kError, alarms);
   if (!snapshot.ok && !snapshot.error.empty()) {
     alarms.push_back(
         {AlarmLevel::kWarning, "STALE", "state store not readable: " + snapshot.error});
@@ -86,6 +139,8 @@ std::vector<Alarm> CollectAlarms(const control::EngineSnapshot& snapshot,
                           FormatBytes(thresholds.low_free_bytes) + ")"});
   }
   AddRetainedGrowth(snapshot, thresholds.retained_growth_bytes, alarms);
+  AddSlot(snapshot, thresholds, AlarmLevel::kWarning, alarms);
+  AddDiskFull(snapshot, thresholds, alarms);
   return alarms;
 }
 

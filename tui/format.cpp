@@ -41,6 +41,24 @@ std::string FormatDuration(int64_t seconds) {
   return buffer;
 }
 
+std::string FormatDurationCoarse(int64_t seconds) {
+  if (seconds < 0) return "-";
+  const auto days = static_cast<long long>(seconds / 86400);
+  const auto hours = static_cast<long long>(seconds / 3600 % 24);
+  const auto minutes = static_cast<long long>(seconds / 60 % 60);
+  char buffer[48];
+  if (days > 0) {
+    std::snprintf(buffer, sizeof buffer, "%lldd%02lldh", days, hours);
+  } else if (hours > 0) {
+    std::snprintf(buffer, sizeof buffer, "%lldh%02lldm", hours, minutes);
+  } else if (minutes > 0) {
+    std::snprintf(buffer, sizeof buffer, "%lldm", minutes);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%llds", static_cast<long long>(seconds));
+  }
+  return buffer;
+}
+
 std::string FormatBytes(double bytes) {
   if (!std::isfinite(bytes) || bytes < 0) return "-";
   static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};

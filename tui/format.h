@@ -16,6 +16,9 @@ std::string FormatCount(int64_t value);
 // A duration in whole seconds: 5 -> "5s", 125 -> "2m05s", 3725 -> "1h02m05s",
 // 90000 -> "1d01h00m". Negative -> "-".
 std::string FormatDuration(int64_t seconds);
+// A projection in whole seconds, to the two largest units (a forecast has no precise
+// seconds): 45 -> "45s", 750 -> "12m", 12000 -> "3h20m", 187200 -> "2d04h". Negative -> "-".
+std::string FormatDurationCoarse(int64_t seconds);
 // Bytes with a binary unit: 512 -> "512 B", 1536 -> "1.5 KiB", 3.2e9 -> "3.0 GiB".
 // Negative or NaN -> "-".
 std::string FormatBytes(double bytes);

@@ -3,7 +3,9 @@
 //   CDC latency   CDCLatencySource and CDCLatencyTarget side by side, each a graph of the last
 //                 minutes with its y axis in seconds, a time axis, and "now / max" beside it
 //   bottom row    Changes | Tables (counts by state, apply exceptions) | Storage | Alarms
-//                 (below 120 columns Storage sits over Alarms, which grow on taller screens)
+//                 (below 120 columns Storage sits over Alarms; both grow on taller screens,
+//                 before the graphs do; at 120 columns and more the row grows once the graphs
+//                 have their most rows, so Storage can show every source-log figure)
 //   Recent events warnings and errors from the log, when the terminal has rows to spare
 // Sizes follow the terminal: at 80x24 the graphs get 3 rows, on big screens up to 12.
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include "tui/alarms.h"
 #include "tui/format.h"
 #include "tui/list_model.h"
+#include "tui/storage_lines.h"
 #include "tui/view_common.h"
 #include "tui/views.h"
 
@@ -24,9 +27,15 @@ namespace metric = control::metric;
 constexpr int kTaskBoxHeight = 5;
 constexpr int kBottomRowHeight = 7;
 constexpr int kMaxGraphRows = 12;
-// The view's height at 80x24, and how many alarm lines narrow terminals show at most.
+// The view's height at 80x24, and how many rows narrow terminals add to Storage and Alarms
+// (alternately, alarms first) before the graphs grow.
 constexpr int kNarrowMinHeight = 20;
-constexpr int kMaxNarrowAlarmRows = 4;
+constexpr int kMaxNarrowExtraRows = 6;
+constexpr int kNarrowStorageHeight = 4;
+// Wide terminals: rows added to the bottom row once the graphs are at their tallest, while
+// Recent events keeps at least kMinEventsHeight.
+constexpr int kMaxWideExtraRows = 4;
+constexpr int kMinEventsHeight = 3;
 
 std::optional<double> Metric(const EngineSnapshot& snapshot, const char* name) {
   auto it = snapshot.metrics.find(name);
@@ -286,18 +295,27 @@ void DrawTablesBox(const ViewContext& ctx, Rect box, const EngineSnapshot& snaps
                  open > 0 ? Role::kError : Role::kNormal);
 }
 
+// What the source keeps for us and what we keep ourselves (storage_lines.h), as many lines as
+// the box has rows, the most important first; the title says how many did not fit.
 void DrawStorageBox(const ViewContext& ctx, Rect box, const EngineSnapshot& snapshot) {
-  DrawTitledBox(ctx, box, "Storage");
+  const std::vector<StorageLine> lines = StorageLines(snapshot, {}, ctx.ascii());
   const Rect in = Inside(box);
-  // "free" is the state directory's file system (spill files and the state store live there);
-  // "WAL/binlog" what the source keeps for us behind the checkpoint.
-  DrawLabelValue(ctx, in.y, in.x + 1, in.width - 2, "free space", 12,
-                 MetricText(snapshot, metric::kStateDirFreeBytes, FormatBytes));
-  DrawLabelValue(ctx, in.y + 1, in.x + 1, in.width - 2, "WAL/binlog", 12,
-                 MetricText(snapshot, metric::kRetainedSourceLogBytes, FormatBytes));
-  if (in.height > 2) {
-    DrawLabelValue(ctx, in.y + 2, in.x + 1, in.width - 2, "engine RSS", 12,
-                   MetricText(snapshot, metric::kEngineRssBytes, FormatBytes));
+  const size_t shown = std::min(lines.size(), static_cast<size_t>(std::max(0, in.height)));
+  const size_t hidden = lines.size() - shown;
+  DrawTitledBox(
+      ctx, box,
+      hidden == 0 ? std::string("Storage") : "Storage (" + std::to_string(hidden) + " more)");
+  // Labels in one column, as wide as the longest shown (at least the 12 the other boxes use).
+  int label_cells = 12;
+  for (size_t index = 0; index < shown; ++index) {
+    label_cells = std::max(label_cells, CellWidth(lines[index].label) + 1);
+  }
+  const int w = in.width - 2;
+  for (size_t index = 0; index < shown; ++index) {
+    const StorageLine& line = lines[index];
+    const bool fits = CellWidth(line.value) <= w - label_cells || line.short_value.empty();
+    DrawLabelValue(ctx, in.y + static_cast<int>(index), in.x + 1, w, line.label, label_cells,
+                   fits ? line.value : line.short_value, line.role);
   }
 }
 
@@ -380,10 +398,15 @@ void DrawOverview(const ViewContext& ctx, Rect area, const EngineSnapshot& snaps
   DrawTaskBox(ctx, {area.y, area.x, kTaskBoxHeight, area.width}, snapshot);
   const bool wide = area.width >= 120;
   // Narrow terminals stack Storage over Alarms in the last column, which leaves the alarms one
-  // line at 80x24; taller terminals give them up to kMaxNarrowAlarmRows before the graphs grow.
-  const int alarm_rows =
-      wide ? 0 : std::clamp(area.height - kNarrowMinHeight, 0, kMaxNarrowAlarmRows - 1);
-  const int bottom_height = kBottomRowHeight + alarm_rows;
+  // line and Storage two at 80x24; taller terminals give them more before the graphs grow.
+  const int narrow_extra =
+      wide ? 0 : std::clamp(area.height - kNarrowMinHeight, 0, kMaxNarrowExtraRows);
+  const int storage_height = kNarrowStorageHeight + narrow_extra / 2;
+  const int wide_extra = wide ? std::clamp(area.height - kTaskBoxHeight - kBottomRowHeight -
+                                               (kMaxGraphRows + 5) - kMinEventsHeight,
+                                           0, kMaxWideExtraRows)
+                              : 0;
+  const int bottom_height = kBottomRowHeight + narrow_extra + wide_extra;
   const int spare = area.height - kTaskBoxHeight - bottom_height;
   const int graph_rows = std::clamp(spare - 5, 1, kMaxGraphRows);
   const int latency_height = std::min(spare, graph_rows + 5);
@@ -402,8 +425,10 @@ void DrawOverview(const ViewContext& ctx, Rect area, const EngineSnapshot& snaps
     DrawChangesBox(ctx, {bottom_y, area.x, bottom_height, third}, snapshot);
     DrawTablesBox(ctx, {bottom_y, area.x + third, bottom_height, third}, snapshot);
     const int last = area.width - 2 * third;
-    DrawStorageBox(ctx, {bottom_y, area.x + 2 * third, 4, last}, snapshot);
-    DrawAlarmsBox(ctx, {bottom_y + 4, area.x + 2 * third, bottom_height - 4, last}, snapshot);
+    DrawStorageBox(ctx, {bottom_y, area.x + 2 * third, storage_height, last}, snapshot);
+    DrawAlarmsBox(
+        ctx, {bottom_y + storage_height, area.x + 2 * third, bottom_height - storage_height, last},
+        snapshot);
   }
   const int events_y = bottom_y + bottom_height;
   if (area.bottom() - events_y >= 3) {

@@ -156,5 +156,53 @@ TEST(TuiAlarms, ErrorsComeBeforeWarnings) {
   EXPECT_EQ(words, (std::vector<std::string>{"ERR", "ERR", "LAG", "LOW"}));
 }
 
+// The source's log: wal_status and the two projections (source_log_metrics.h).
+TEST(TuiAlarms, SourceDiskFullAndSlotInvalidationWithinTheHourAreWarnings) {
+  control::EngineSnapshot snapshot = Quiet();
+  snapshot.metrics[metric::kSourceDiskFullProjectedSeconds] = 45 * 60;
+  snapshot.metrics[metric::kSourceDiskFreeBytes] = 1.5 * 1024 * 1024 * 1024;
+  snapshot.metrics[metric::kSlotInvalidationProjectedSeconds] = 5 * 60 + 41;
+  snapshot.metrics[metric::kSlotSafeWalSizeBytes] = 200.0 * 1024 * 1024;
+  const auto alarms = CollectAlarms(snapshot);
+  EXPECT_EQ(Lines(alarms),
+            (std::vector<std::string>{
+                "SLOT slot invalidated in 5m at this growth (safe_wal_size 200.0 MiB)",
+                "FULL source disk full in 45m at this WAL/binlog growth (1.5 GiB free)",
+            }));
+  for (const Alarm& alarm : alarms) EXPECT_EQ(alarm.level, AlarmLevel::kWarning);
+}
+
+TEST(TuiAlarms, ProjectionsBeyondTheHourOrUnknownRaiseNothing) {
+  control::EngineSnapshot snapshot = Quiet();
+  snapshot.metrics[metric::kSourceDiskFullProjectedSeconds] = 3600;
+  snapshot.metrics[metric::kSlotInvalidationProjectedSeconds] = 86400;
+  snapshot.metrics[metric::kSlotWalStatus] = 1;  // extended: beyond max_wal_size, still safe
+  EXPECT_TRUE(CollectAlarms(snapshot).empty());
+  AlarmThresholds thresholds;
+  thresholds.projection_seconds = 2 * 3600;
+  EXPECT_EQ(Lines(CollectAlarms(snapshot, thresholds)),
+            (std::vector<std::string>{"FULL source disk full in 1h00m at this WAL/binlog growth"}));
+}
+
+TEST(TuiAlarms, WalStatusUnreservedWarnsAndLostIsAnErrorWithoutAProjection) {
+  control::EngineSnapshot snapshot = Quiet();
+  snapshot.metrics[metric::kSlotWalStatus] = 2;  // unreserved
+  auto alarms = CollectAlarms(snapshot);
+  ASSERT_EQ(alarms.size(), 1u);
+  EXPECT_EQ(alarms[0].level, AlarmLevel::kWarning);
+  EXPECT_EQ(alarms[0].word, "SLOT");
+  EXPECT_NE(alarms[0].text.find("wal_status unreserved"), std::string::npos);
+
+  snapshot.metrics[metric::kSlotWalStatus] = 3;  // lost
+  snapshot.metrics[metric::kSlotInvalidationProjectedSeconds] = 60;
+  snapshot.metrics[metric::kCdcLatencyTarget] = 60;
+  alarms = CollectAlarms(snapshot);
+  ASSERT_EQ(alarms.size(), 2u);
+  EXPECT_EQ(alarms[0].level, AlarmLevel::kError);  // before the LAG warning
+  EXPECT_EQ(alarms[0].word, "SLOT");
+  EXPECT_NE(alarms[0].text.find("wal_status lost"), std::string::npos);
+  EXPECT_EQ(alarms[1].word, "LAG");
+}
+
 }  // namespace
 }  // namespace switchyard::tui

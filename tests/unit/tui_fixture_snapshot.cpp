@@ -96,6 +96,11 @@ std::shared_ptr<const control::EngineSnapshot> FixtureSnapshot() {
       {metric::kCdcChangesDiskTarget, 0},
       {metric::kFullLoadThroughputRowsTarget, 15230},
       {metric::kRetainedSourceLogBytes, 734003200},
+      // The source's log grows 12 KiB/s; its disk (42 GiB, measured) lasts 42 days at that.
+      {metric::kSourceLogGrowthBytesPerSecond, 12288},
+      {metric::kSourceDiskFreeBytes, 42.0 * 1024 * 1024 * 1024},
+      {metric::kSourceDiskFreeFrom, 1},
+      {metric::kSourceDiskFullProjectedSeconds, 42.0 * 1024 * 1024 * 1024 / 12288},
       {metric::kStateDirFreeBytes, 52613349376.0},
       {metric::kEngineRssBytes, 412090368},
   };

@@ -39,6 +39,11 @@ void Quiet(control::EngineSnapshot& snapshot) {
   snapshot.apply_exceptions_unresolved = 0;
   snapshot.apply_exceptions.erase(snapshot.apply_exceptions.begin());
   snapshot.metrics[control::metric::kCdcLatencyTarget] = 0.8;
+  // Source-log figures the engine does not know (yet): absent, so the box says "unknown".
+  snapshot.metrics.erase(control::metric::kSourceLogGrowthBytesPerSecond);
+  snapshot.metrics.erase(control::metric::kSourceDiskFullProjectedSeconds);
+  snapshot.metrics.erase(control::metric::kSourceDiskFreeBytes);
+  snapshot.metrics.erase(control::metric::kSourceDiskFreeFrom);
 }
 
 // Every alarm the snapshot can raise, more than the boxes hold.
@@ -54,6 +59,16 @@ void Alarming(control::EngineSnapshot& snapshot) {
                         (700.0 + 100.0 * (4 - minute)) * 1024 * 1024});
   }
   snapshot.metrics[metric::kRetainedSourceLogBytes] = retained.back().value;
+  // A PostgreSQL source whose slot is about to go and whose disk (stated) fills within the
+  // hour.
+  snapshot.source = "postgresql://repl@127.0.0.1:5432/shop";
+  snapshot.metrics[metric::kSourceLogGrowthBytesPerSecond] = 600.0 * 1024;
+  snapshot.metrics[metric::kSourceDiskFreeBytes] = 1.5 * 1024 * 1024 * 1024;
+  snapshot.metrics[metric::kSourceDiskFreeFrom] = 2;
+  snapshot.metrics[metric::kSourceDiskFullProjectedSeconds] = 1.5 * 1024 * 1024 * 1024 / 614400;
+  snapshot.metrics[metric::kSlotWalStatus] = 2;
+  snapshot.metrics[metric::kSlotSafeWalSizeBytes] = 200.0 * 1024 * 1024;
+  snapshot.metrics[metric::kSlotInvalidationProjectedSeconds] = 200.0 * 1024 * 1024 / 614400;
 }
 
 std::vector<Scene> Scenes() {
@@ -192,8 +207,8 @@ TEST(TuiViews, AsciiFallbackUsesOnlyAscii) {
 }
 
 // Below 120 columns the alarms sit under Storage with one line at 80x24; a taller terminal
-// gives them more lines before the graphs grow.
-TEST(TuiViews, NarrowButTallOverviewGivesTheAlarmsMoreLines) {
+// gives them and Storage more lines before the graphs grow.
+TEST(TuiViews, NarrowButTallOverviewGivesTheAlarmsAndStorageMoreLines) {
   const Scene alarming = Scenes()[2];
   ASSERT_STREQ(alarming.name, "overview_alarming");
   auto screen = RenderScene(alarming, 100, 30, true);
