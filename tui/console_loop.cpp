@@ -5,6 +5,7 @@
 
 #include "tui/curses_include.h"
 #include "tui/curses_keys.h"
+#include "tui/frame_cache.h"
 
 namespace switchyard::tui {
 
@@ -18,6 +19,7 @@ void RunConsoleLoop(Terminal& terminal, ConsoleApp& app, control::SnapshotSource
   app.SetEngineRunning(running);
   bool dirty = true;
   bool hung_up = false;
+  FrameCache last_frame;
   while (true) {
     const auto now = std::chrono::system_clock::now();
     if (const int sig = Terminal::TakeQuitSignal(); sig != 0) {
@@ -46,11 +48,21 @@ void RunConsoleLoop(Terminal& terminal, ConsoleApp& app, control::SnapshotSource
     }
     dirty |= app.OnTick(now);
     if (dirty) {
-      if (app.TakeRedrawRequest()) clearok(curscr, TRUE);
+      if (app.TakeRedrawRequest()) {
+        clearok(curscr, TRUE);
+        last_frame.Forget();
+      }
       werase(win);
       app.Render(win, now);
-      wnoutrefresh(win);
-      doupdate();
+      if (last_frame.Matches(win)) {
+        // The same cells as on the terminal (most snapshots of an idle task): nothing to send.
+        // Untouched, so wget_wch does not refresh it either.
+        untouchwin(win);
+      } else {
+        wnoutrefresh(win);
+        doupdate();
+        last_frame.Remember(win);
+      }
       dirty = false;
     }
     wint_t ch = 0;
@@ -62,6 +74,7 @@ void RunConsoleLoop(Terminal& terminal, ConsoleApp& app, control::SnapshotSource
     if (rc == ERR) continue;
     if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
       app.SetScreenSize(getmaxx(win), getmaxy(win));
+      last_frame.Forget();  // the terminal's contents after a resize are its own
       dirty = true;
       continue;
     }

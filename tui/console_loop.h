@@ -1,8 +1,9 @@
 // The console's main loop on the UI thread: wait for a key at most 250 ms (no busy loop),
 // take the newest snapshot when its generation changed, and draw a frame only when the
-// snapshot, the view or the terminal size changed or a key arrived, with wnoutrefresh and one
-// doupdate (no flicker; idle CPU stays far under 1%). Ends when the app quits, or, after "stop
-// the task and quit", once the engine has stopped.
+// snapshot, the view or the terminal size changed or a key arrived; a frame whose cells are
+// the same as the last one sent is not sent again (frame_cache.h), the others go out with
+// wnoutrefresh and one doupdate (no flicker; bench/console-idle.sh measures the idle CPU). Ends
+// when the app quits, or, after "stop the task and quit", once the engine has stopped.
 #pragma once
 
 #include <functional>
