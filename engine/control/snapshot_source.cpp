@@ -1,5 +1,6 @@
 #include "engine/control/snapshot_source.h"
 
+#include <pthread.h>
 #include <sys/statvfs.h>
 
 #include "engine/control/source_log_metrics.h"
@@ -24,6 +25,8 @@ void SnapshotSource::Start() {
   if (thread_.joinable()) return;
   BuildNow();
   thread_ = std::jthread([this](std::stop_token stop) {
+    // Named, so per-thread CPU (top -H, bench/console-idle.sh) tells it from the engine's.
+    pthread_setname_np(pthread_self(), "sy-snapshot");
     while (!stop.stop_requested()) {
       {
         std::unique_lock lock(wake_mu_);
