@@ -237,6 +237,13 @@ TEST_F(ConsoleTmux, ReloadAndQuitAskForConfirmationWhileACdcTaskRuns) {
   ASSERT_TRUE(pane.WaitFor("FullLoadRows")) << pane.Capture();
   EXPECT_EQ(pane.Capture().find("Table is being reloaded"), std::string::npos) << pane.Capture();
   EXPECT_NE(pane.Capture().find("✓ Table completed"), std::string::npos) << pane.Capture();
+  // The detail says the table was reloaded (FullLoadReloaded, set by the reload's
+  // StateStore::ResetTable).
+  pane.Keys("G");
+  pane.Keys("Enter");
+  ASSERT_TRUE(pane.WaitFor("Load start / end")) << pane.Capture();
+  EXPECT_TRUE(pane.WaitFor("(reloaded)")) << pane.Capture();
+  pane.Keys("Escape");
   // Quitting while the task runs asks; s stops it gracefully and the console exits.
   pane.Keys("1");
   pane.Keys("q");
