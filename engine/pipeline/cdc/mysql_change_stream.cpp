@@ -8,10 +8,15 @@
 #include "engine/catalog/identifier.h"
 #include "engine/endpoints/mysql/binlog/fixed_binary_text.h"
 #include "engine/endpoints/mysql/binlog/value_decoder.h"
+#include "engine/pipeline/cdc/mysql_statement.h"
 
 namespace switchyard::pipeline::cdc {
 
 namespace binlog = endpoints::mysql::binlog;
+using mysql_statement::Identifier;
+using mysql_statement::Lower;
+using mysql_statement::SkipSpaceAndComments;
+using mysql_statement::Word;
 
 namespace {
 
@@ -20,12 +25,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // How one target column's value is made from a binlog value.
@@ -230,66 +229,6 @@ Result<std::vector<ChangeValue>> ConvertImage(const std::vector<ColumnSource>& s
     SY_ASSIGN_OR_RETURN(std::string converted, Convert(s, *v, col));
     out.push_back(ChangeValue::Value(std::move(converted)));
   }
-  return out;
-}
-
-// Statement text without leading white space and comments.
-std::string_view SkipSpaceAndComments(std::string_view s) {
-  while (true) {
-    size_t i = 0;
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-    s.remove_prefix(i);
-    if (s.starts_with("/*")) {
-      size_t end = s.find("*/");
-      if (end == std::string_view::npos) return {};
-      s.remove_prefix(end + 2);
-    } else if (s.starts_with("-- ") || s.starts_with("#")) {
-      size_t end = s.find('\n');
-      if (end == std::string_view::npos) return {};
-      s.remove_prefix(end + 1);
-    } else {
-      return s;
-    }
-  }
-}
-
-// Reads a keyword (letters/underscores) and returns it lowercased; advances s.
-std::string Word(std::string_view& s) {
-  s = SkipSpaceAndComments(s);
-  size_t i = 0;
-  while (i < s.size() && (std::isalpha(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
-  std::string w = Lower(s.substr(0, i));
-  s.remove_prefix(i);
-  return w;
-}
-
-// Reads one identifier, backquoted or bare; empty on failure.
-std::string Identifier(std::string_view& s) {
-  s = SkipSpaceAndComments(s);
-  std::string out;
-  if (s.starts_with("`")) {
-    size_t i = 1;
-    while (i < s.size()) {
-      if (s[i] == '`') {
-        if (i + 1 < s.size() && s[i + 1] == '`') {
-          out += '`';
-          i += 2;
-          continue;
-        }
-        s.remove_prefix(i + 1);
-        return out;
-      }
-      out += s[i++];
-    }
-    return {};
-  }
-  size_t i = 0;
-  while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' ||
-                          s[i] == '$' || static_cast<unsigned char>(s[i]) >= 0x80)) {
-    ++i;
-  }
-  out = std::string(s.substr(0, i));
-  s.remove_prefix(i);
   return out;
 }
 
