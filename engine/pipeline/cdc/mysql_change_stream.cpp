@@ -311,6 +311,7 @@ Status MySqlChangeStream::OnRows(const binlog::RowsEvent& rows) {
   const binlog::TableMap& map = *rows.table;
   for (size_t p = 0; p < plans_->size(); ++p) {
     const TablePlan& plan = (*plans_)[p];
+    if (plan.capture_ended) continue;  // another table under a captured table's old name
     if (plan.source.schema != map.schema || plan.source.name != map.table) continue;
     SY_ASSIGN_OR_RETURN(std::vector<ColumnSource> sources, MapColumns(plan, map));
     for (const binlog::RowChange& row : rows.rows) {
@@ -364,6 +365,7 @@ Status MySqlChangeStream::OnQuery(const binlog::BinlogEvent& event, bool* done) 
   if (auto target = TruncateTarget(body, q.schema)) {
     for (size_t p = 0; p < plans_->size(); ++p) {
       const TablePlan& plan = (*plans_)[p];
+      if (plan.capture_ended) continue;
       if (plan.source.schema == target->first && plan.source.name == target->second) {
         SY_RETURN_IF_ERROR(changes_.Append({ChangeOp::kTruncate, p, {}, {}}));
       }
@@ -372,11 +374,34 @@ Status MySqlChangeStream::OnQuery(const binlog::BinlogEvent& event, bool* done) 
     if (changes_.empty() && !in_transaction_) Reset();
     return Status::Ok();
   }
+  const auto ended = mysql_statement::TablesEndedBy(body, q.schema);
+  if (ended && !ended->empty() && on_table_ended_ && !in_transaction_) {
+    // Everything before this statement has been returned; the tables it takes away end here.
+    // A chain (RENAME TABLE t TO t_old, t_new TO t) ends t once: t_new is not captured.
+    SourceTableEnd end;
+    end.position = event.file + ":" + std::to_string(event.next_position);
+    if (!gtid_.empty()) end.position += " " + gtid_;
+    for (const auto& e : *ended) {
+      for (size_t p = 0; p < plans_->size(); ++p) {
+        const TablePlan& plan = (*plans_)[p];
+        if (plan.capture_ended || plan.source.schema != e.table.schema ||
+            plan.source.name != e.table.name) {
+          continue;
+        }
+        end.kind = e.renamed_to ? SourceTableEnd::Kind::kRenamed : SourceTableEnd::Kind::kDropped;
+        end.renamed_to = e.renamed_to ? e.renamed_to->schema + "." + e.renamed_to->name : "";
+        SY_RETURN_IF_ERROR(on_table_ended_(p, end));
+      }
+    }
+    Reset();
+    return Status::Ok();
+  }
   const std::string lower = Lower(body);
-  std::string_view after_first = probe;
-  const bool drops_or_renames_table =
-      first == "rename" || (first == "drop" && Word(after_first) == "table");
+  // Understood above when a handler is set; otherwise (or when not understood) such a
+  // statement about a captured table stops the stream below.
+  const bool drops_or_renames_table = !ended || !ended->empty();
   for (const TablePlan& plan : *plans_) {
+    if (plan.capture_ended) continue;  // a table created again under its name, say
     // Unqualified names resolve in the event's default database: a statement run in another
     // database (a MySQL target on the same server, say) names another table.
     const bool in_schema =
