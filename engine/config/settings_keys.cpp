@@ -29,6 +29,7 @@ constexpr std::string_view kImplementedSettings[] = {
     "ErrorBehavior.RecoverableErrorThrottling",
     "ErrorBehavior.RecoverableErrorThrottlingMax",
     "ErrorBehavior.RecoverableErrorStopRetryAfterThrottlingMax",
+    "ChangeProcessingDdlHandlingPolicy.HandleSourceTableDropped",
     "ChangeProcessingDdlHandlingPolicy.HandleSourceTableAltered",
     "ChangeProcessingTuning.MemoryLimitTotal",
     "ChangeProcessingTuning.BatchApplyTimeoutMin",

@@ -14,8 +14,11 @@
 #include "engine/pipeline/cdc/change_source.h"
 #include "engine/pipeline/cdc/control_table.h"
 #include "engine/pipeline/cdc/pg_slot.h"
+#include "engine/pipeline/cdc/pg_table_watch.h"
 #include "engine/pipeline/cdc/position.h"
 #include "engine/pipeline/cdc/schema_change.h"
+#include "engine/pipeline/cdc/source_table_end.h"
+#include "engine/pipeline/crash_points.h"
 #include "engine/pipeline/full_load.h"
 #include "engine/pipeline/retry_policy.h"
 
@@ -376,7 +379,11 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
                       bool first, SessionEnd* end) {
   SY_ASSIGN_OR_RETURN(auto target, endpoints::Connect(task.target.ToConnectionParams()));
   // Target tables must exist for CDC-only tasks; create the missing ones (as DO_NOTHING does).
-  for (const auto& p : plans) {
+  // Not for tables whose changes are not applied: one dropped on the source (and maybe on the
+  // target) must not come back, and a suspended one is created by its reload.
+  for (size_t i = 0; i < plans.size(); ++i) {
+    const auto& p = plans[i];
+    if (p.capture_ended || !options.active[i]) continue;
     SY_ASSIGN_OR_RETURN(
         auto rows, target->Query("SELECT 1 FROM information_schema.tables WHERE table_schema = " +
                                  target->QuoteLiteral(p.target.schema) +
@@ -441,6 +448,35 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
     (void)store.SetTableState(p.source.schema, p.source.name, state::TableState::kTableError, why);
     return false;
   });
+  // A captured table dropped or renamed on the source (source_table_end.h): its changes before
+  // that are applied first; then its capture ends for good and the others go on. Replayed after
+  // a crash (the end came after the last checkpoint), it finds the work done: the target DROP is
+  // IF EXISTS, and a table already ended is not ended twice.
+  auto end_table = [&](size_t t, const cdc::SourceTableEnd& gone) -> Status {
+    SY_RETURN_IF_ERROR(flush_batch());
+    TablePlan& p = plans[t];
+    if (p.capture_ended) return Status::Ok();
+    SY_ASSIGN_OR_RETURN(std::string why, cdc::EndTableCapture(task, p, gone, *target));
+    SY_LOG(kWarning, Component::kTargetApply, p.SourceName() << ": " << why);
+    applier.Suspend(t);
+    options.active[t] = false;
+    options.recreate[t] = true;  // a reload plans the name anew and creates its target table
+    (void)store.SetTableState(p.source.schema, p.source.name, state::TableState::kTableError, why);
+    state::ChangeCounts counts;
+    counts.ddls = 1;
+    counts.applied_ddls = gone.kind == cdc::SourceTableEnd::Kind::kDropped &&
+                                  task.settings.ddl_handling.handle_source_table_dropped
+                              ? 1
+                              : 0;
+    (void)store.AddChangeCounts(p.source.schema, p.source.name, counts);
+    MaybeCrash("after-table-end");
+    return Status::Ok();
+  };
+  source->SetTableEndedHandler(end_table);
+  // PostgreSQL streams carry no DROP TABLE: a probe of the catalog finds it (pg_table_watch.h).
+  std::optional<cdc::PgTableWatch> table_watch;
+  if (task.source.engine == Engine::kPostgres) table_watch.emplace(task);
+  std::string applied_position = checkpoint ? checkpoint->position.text : "";
   end->opened = true;
   SY_LOG(kInfo, Component::kSourceCapture,
          "change capture running for " << active_tables << " of " << plans.size() << " table(s)");
@@ -486,6 +522,7 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
                                  " (nothing after the last checkpoint was lost; fix and resume)");
     }
     end->applied = true;
+    applied_position = batch.back().commit_position.text;
     SY_RETURN_IF_ERROR(source->Confirm(batch.back().commit_position));
     for (size_t i = 0; i < batch.size(); ++i) {
       if (metrics != nullptr)
@@ -530,6 +567,17 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
         // Resuming a suspended table needs its rows again: the changes it missed are gone.
         // After a schema change the target table is created anew from the new plan.
         config::TaskConfig reload_task = task;
+        if (plans[*table].capture_ended) {
+          // Dropped or renamed on the source: whatever has the name now is planned anew.
+          auto fresh = cdc::PlanTableAgain(task, plans[*table]);
+          if (!fresh.ok()) {
+            SY_LOG(
+                kError, Component::kTaskManager,
+                "cannot reload " << plans[*table].SourceName() << ": " << fresh.status().message());
+            continue;
+          }
+          plans[*table] = std::move(*fresh);
+        }
         if (options.recreate[*table]) {
           reload_task.settings.full_load.target_table_prep_mode =
               config::TargetTablePrepMode::kDropAndCreate;
@@ -556,6 +604,11 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
       SY_LOG(kWarning, Component::kTaskManager,
              "command \"" << control::CommandKindName(command->kind) << "\" for " << command->schema
                           << "." << command->table << ": no such table in this task");
+    }
+    if (table_watch) {
+      for (const auto& found : table_watch->Poll(plans, applied_position)) {
+        SY_RETURN_IF_ERROR(end_table(found.table, found.end));
+      }
     }
     SY_ASSIGN_OR_RETURN(auto txn, source->Next());
     if (!txn) {

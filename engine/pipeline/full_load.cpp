@@ -10,6 +10,7 @@
 
 #include "engine/catalog/identifier.h"
 #include "engine/logging/log.h"
+#include "engine/pipeline/crash_points.h"
 #include "engine/pipeline/retry_policy.h"
 #include "engine/pipeline/segment_loader.h"
 
@@ -46,52 +47,6 @@ Status ExecuteAll(endpoints::SqlSession& s, const std::vector<std::string>& stat
     SY_RETURN_IF_ERROR(s.Execute(sql));
   }
   return Status::Ok();
-}
-
-// Test-only crash points, so integration tests can crash the engine at an exact place instead of
-// racing a `kill -9` against the load. SWITCHYARD_FAILPOINT=<point>:<N> kills the process with
-// SIGKILL (no handler, no destructor, no flush: exactly kill -9) at the N-th time this run
-// reaches <point>:
-//   after-prepare-table   a target table was prepared (prep mode applied, state recorded);
-//   after-commit          a target transaction was committed and its rows counted;
-//   after-segment-commit  a segment was recorded completed (and its table finished if it was
-//                         the table's last).
-// One that changes a path instead of crashing:
-//   force-global-read-lock  full-load-and-cdc on MySQL opens its aligned snapshots under the
-//                           global read lock straight away (the fallback of a busy source).
-// and one that does not crash but cuts the loader's own target connection from the server
-// side after the N-th commit, to exercise the recoverable-error retry:
-//   drop-target-connection
-// Unset (production), each check is one string comparison.
-class CrashPoint {
- public:
-  CrashPoint() {
-    const char* env = std::getenv("SWITCHYARD_FAILPOINT");
-    if (env == nullptr) return;
-    std::string spec(env);
-    auto colon = spec.find(':');
-    name_ = spec.substr(0, colon);
-    after_ = colon == std::string::npos ? 1 : std::atoll(spec.c_str() + colon + 1);
-  }
-  // True exactly once: the N-th time `point` is reached.
-  bool Hit(std::string_view point) {
-    if (name_.empty() || point != name_) return false;
-    return ++hits_ == after_;
-  }
-
- private:
-  std::string name_;
-  long long after_ = 0;
-  std::atomic<long long> hits_{0};
-};
-
-CrashPoint& Failpoints() {
-  static CrashPoint points;
-  return points;
-}
-
-void MaybeCrash(std::string_view point) {
-  if (Failpoints().Hit(point)) std::raise(SIGKILL);
 }
 
 // The server ends this session, as a network cut or a server restart would.
@@ -469,7 +424,7 @@ Status FullLoad::OpenAlignedSnapshots(size_t count, std::stop_token stop) {
   bool aligned = false;
   int attempt = 0;
   // Tests take the lock path on purpose with SWITCHYARD_FAILPOINT=force-global-read-lock.
-  const bool force_lock = Failpoints().Hit("force-global-read-lock");
+  const bool force_lock = FailpointHit("force-global-read-lock");
   while (!force_lock && !aligned && attempt < kAttempts && !stop.stop_requested()) {
     ++attempt;
     SY_ASSIGN_OR_RETURN(aligned, open_all());
@@ -625,7 +580,7 @@ Status FullLoad::LoadUnit(const Unit& unit, endpoints::SnapshotReader& reader,
     *committed += n;
     (void)store_.AddFullLoadRows(schema, table, n);
     MaybeCrash("after-commit");
-    if (Failpoints().Hit("drop-target-connection")) DropOwnConnection(loader.session());
+    if (FailpointHit("drop-target-connection")) DropOwnConnection(loader.session());
   };
   callbacks.on_data_error = [&](const Status& error, nlohmann::json row) {
     return HandleDataError(plan, error, std::move(row));

@@ -41,6 +41,10 @@ struct TablePlan {
   // from source to target unparsed.
   bool passthrough = false;
   std::vector<std::string> notes;  // lossy or surprising mapping choices, for the log
+  // CDC only: the source table was dropped or renamed (cdc/source_table_end.h). The streams
+  // skip the table from then on, so a table that takes its name later is not mistaken for it;
+  // a reload plans it anew from the catalog.
+  bool capture_ended = false;
 
   std::string SourceName() const { return source.schema + "." + source.name; }
   std::string TargetName() const { return target.schema + "." + target.name; }

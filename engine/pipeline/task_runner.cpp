@@ -1,5 +1,6 @@
 #include "engine/pipeline/task_runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -166,12 +167,37 @@ Status TaskRunner::CopySourceSequences(const std::vector<config::MappedTable>& m
   return CopySequences(*sequences, mapped, **target);
 }
 
+// A table this task captured (its state says so) that the source no longer has under its name
+// when capture starts again was dropped or renamed while the engine was not running (or just
+// before a crash recorded it): it is not planned, so without this its state would still say
+// "Table completed". The target table is not touched: which of the two happened is not known.
+void TaskRunner::MarkTablesGoneFromTheSource(state::StateStore& store,
+                                             const std::vector<TablePlan>& plans) {
+  auto tables = store.ListTables();
+  if (!tables.ok()) return;
+  for (const auto& t : *tables) {
+    if (t.table_state != state::TableState::kTableCompleted) continue;
+    if (!task_.table_mappings.SelectsTable(t.schema_name, t.table_name)) continue;
+    const bool planned = std::any_of(plans.begin(), plans.end(), [&](const TablePlan& p) {
+      return p.source.schema == t.schema_name && p.source.name == t.table_name;
+    });
+    if (planned) continue;
+    const std::string why =
+        "not on the source when change capture started again (dropped or renamed while the "
+        "task was not running); its changes are not captured and the target table was not "
+        "touched";
+    SY_LOG(kWarning, Component::kTaskManager, t.schema_name << "." << t.table_name << ": " << why);
+    (void)store.SetTableState(t.schema_name, t.table_name, state::TableState::kTableError, why);
+  }
+}
+
 RunOutcome TaskRunner::RunChangeCapture(state::StateStore& store,
                                         const std::vector<TablePlan>& plans, bool after_load) {
   CdcOptions options;
   options.state_dir = state_dir_;
   options.metrics = metrics_.get();
   options.commands = &commands_;
+  MarkTablesGoneFromTheSource(store, plans);
   for (const auto& p : plans) {
     auto rec = store.GetTable(p.source.schema, p.source.name);
     // Changes up to the position the table was (re)loaded at are in its rows already.

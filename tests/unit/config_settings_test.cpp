@@ -70,6 +70,8 @@ TEST(TaskSettings, ImplementedKeysTableHoldsExactlyTheListedKeys) {
   EXPECT_TRUE(IsImplementedSetting("TargetMetadata.TargetSchema"));
   EXPECT_TRUE(IsImplementedSetting("Logging.LogComponents"));
   EXPECT_TRUE(IsImplementedSetting("TargetMetadata.BatchApplyEnabled"));
+  EXPECT_TRUE(IsImplementedSetting("ChangeProcessingDdlHandlingPolicy.HandleSourceTableDropped"));
+  EXPECT_TRUE(IsImplementedSetting("ChangeProcessingDdlHandlingPolicy.HandleSourceTableAltered"));
   EXPECT_FALSE(IsImplementedSetting("ChangeProcessingTuning.BatchApplyTimeoutMax"));
   EXPECT_FALSE(IsImplementedSetting("ChangeProcessingTuning.StatementCacheSize"));
 }

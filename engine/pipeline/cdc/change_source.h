@@ -42,6 +42,8 @@ class ChangeSource {
   // After the target committed `position`.
   virtual Status Confirm(const SourcePosition& position) = 0;
   virtual void SetSchemaChangeHandler(SchemaChangeHandler handler) = 0;
+  // See PgChangeStream/MySqlChangeStream::SetTableEndedHandler (source_table_end.h).
+  virtual void SetTableEndedHandler(TableEndedHandler handler) = 0;
   // The plans changed outside a schema-change call (a table reloaded with a new plan).
   virtual Status PlansChanged() { return Status::Ok(); }
   virtual void SetSpillSpace(SpillSpace* space) = 0;
@@ -110,6 +112,9 @@ class PgSource : public ChangeSource {
   void SetSchemaChangeHandler(SchemaChangeHandler handler) override {
     stream_->SetSchemaChangeHandler(std::move(handler));
   }
+  void SetTableEndedHandler(TableEndedHandler handler) override {
+    stream_->SetTableEndedHandler(std::move(handler));
+  }
   Status PlansChanged() override { return stream_->Remap(); }
   void SetSpillSpace(SpillSpace* space) override { stream_->SetSpillSpace(space); }
   Status KeepAlive() override { return stream_->KeepAlive(); }
@@ -127,6 +132,9 @@ class MySqlSource : public ChangeSource {
   Status Confirm(const SourcePosition&) override { return Status::Ok(); }
   void SetSchemaChangeHandler(SchemaChangeHandler handler) override {
     stream_->SetSchemaChangeHandler(std::move(handler));
+  }
+  void SetTableEndedHandler(TableEndedHandler handler) override {
+    stream_->SetTableEndedHandler(std::move(handler));
   }
   void SetSpillSpace(SpillSpace* space) override { stream_->SetSpillSpace(space); }
   void Abandon() override { stream_->Abandon(); }

@@ -8,10 +8,15 @@
 #include "engine/catalog/identifier.h"
 #include "engine/endpoints/mysql/binlog/fixed_binary_text.h"
 #include "engine/endpoints/mysql/binlog/value_decoder.h"
+#include "engine/pipeline/cdc/mysql_statement.h"
 
 namespace switchyard::pipeline::cdc {
 
 namespace binlog = endpoints::mysql::binlog;
+using mysql_statement::Identifier;
+using mysql_statement::Lower;
+using mysql_statement::SkipSpaceAndComments;
+using mysql_statement::Word;
 
 namespace {
 
@@ -20,12 +25,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // How one target column's value is made from a binlog value.
@@ -233,66 +232,6 @@ Result<std::vector<ChangeValue>> ConvertImage(const std::vector<ColumnSource>& s
   return out;
 }
 
-// Statement text without leading white space and comments.
-std::string_view SkipSpaceAndComments(std::string_view s) {
-  while (true) {
-    size_t i = 0;
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-    s.remove_prefix(i);
-    if (s.starts_with("/*")) {
-      size_t end = s.find("*/");
-      if (end == std::string_view::npos) return {};
-      s.remove_prefix(end + 2);
-    } else if (s.starts_with("-- ") || s.starts_with("#")) {
-      size_t end = s.find('\n');
-      if (end == std::string_view::npos) return {};
-      s.remove_prefix(end + 1);
-    } else {
-      return s;
-    }
-  }
-}
-
-// Reads a keyword (letters/underscores) and returns it lowercased; advances s.
-std::string Word(std::string_view& s) {
-  s = SkipSpaceAndComments(s);
-  size_t i = 0;
-  while (i < s.size() && (std::isalpha(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
-  std::string w = Lower(s.substr(0, i));
-  s.remove_prefix(i);
-  return w;
-}
-
-// Reads one identifier, backquoted or bare; empty on failure.
-std::string Identifier(std::string_view& s) {
-  s = SkipSpaceAndComments(s);
-  std::string out;
-  if (s.starts_with("`")) {
-    size_t i = 1;
-    while (i < s.size()) {
-      if (s[i] == '`') {
-        if (i + 1 < s.size() && s[i + 1] == '`') {
-          out += '`';
-          i += 2;
-          continue;
-        }
-        s.remove_prefix(i + 1);
-        return out;
-      }
-      out += s[i++];
-    }
-    return {};
-  }
-  size_t i = 0;
-  while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' ||
-                          s[i] == '$' || static_cast<unsigned char>(s[i]) >= 0x80)) {
-    ++i;
-  }
-  out = std::string(s.substr(0, i));
-  s.remove_prefix(i);
-  return out;
-}
-
 // "TRUNCATE [TABLE] [db.]t": the (schema, table) named, or nullopt for other statements.
 std::optional<std::pair<std::string, std::string>> TruncateTarget(std::string_view statement,
                                                                   const std::string& default_db) {
@@ -372,6 +311,7 @@ Status MySqlChangeStream::OnRows(const binlog::RowsEvent& rows) {
   const binlog::TableMap& map = *rows.table;
   for (size_t p = 0; p < plans_->size(); ++p) {
     const TablePlan& plan = (*plans_)[p];
+    if (plan.capture_ended) continue;  // another table under a captured table's old name
     if (plan.source.schema != map.schema || plan.source.name != map.table) continue;
     SY_ASSIGN_OR_RETURN(std::vector<ColumnSource> sources, MapColumns(plan, map));
     for (const binlog::RowChange& row : rows.rows) {
@@ -425,6 +365,7 @@ Status MySqlChangeStream::OnQuery(const binlog::BinlogEvent& event, bool* done) 
   if (auto target = TruncateTarget(body, q.schema)) {
     for (size_t p = 0; p < plans_->size(); ++p) {
       const TablePlan& plan = (*plans_)[p];
+      if (plan.capture_ended) continue;
       if (plan.source.schema == target->first && plan.source.name == target->second) {
         SY_RETURN_IF_ERROR(changes_.Append({ChangeOp::kTruncate, p, {}, {}}));
       }
@@ -433,11 +374,34 @@ Status MySqlChangeStream::OnQuery(const binlog::BinlogEvent& event, bool* done) 
     if (changes_.empty() && !in_transaction_) Reset();
     return Status::Ok();
   }
+  const auto ended = mysql_statement::TablesEndedBy(body, q.schema);
+  if (ended && !ended->empty() && on_table_ended_ && !in_transaction_) {
+    // Everything before this statement has been returned; the tables it takes away end here.
+    // A chain (RENAME TABLE t TO t_old, t_new TO t) ends t once: t_new is not captured.
+    SourceTableEnd end;
+    end.position = event.file + ":" + std::to_string(event.next_position);
+    if (!gtid_.empty()) end.position += " " + gtid_;
+    for (const auto& e : *ended) {
+      for (size_t p = 0; p < plans_->size(); ++p) {
+        const TablePlan& plan = (*plans_)[p];
+        if (plan.capture_ended || plan.source.schema != e.table.schema ||
+            plan.source.name != e.table.name) {
+          continue;
+        }
+        end.kind = e.renamed_to ? SourceTableEnd::Kind::kRenamed : SourceTableEnd::Kind::kDropped;
+        end.renamed_to = e.renamed_to ? e.renamed_to->schema + "." + e.renamed_to->name : "";
+        SY_RETURN_IF_ERROR(on_table_ended_(p, end));
+      }
+    }
+    Reset();
+    return Status::Ok();
+  }
   const std::string lower = Lower(body);
-  std::string_view after_first = probe;
-  const bool drops_or_renames_table =
-      first == "rename" || (first == "drop" && Word(after_first) == "table");
+  // Understood above when a handler is set; otherwise (or when not understood) such a
+  // statement about a captured table stops the stream below.
+  const bool drops_or_renames_table = !ended || !ended->empty();
   for (const TablePlan& plan : *plans_) {
+    if (plan.capture_ended) continue;  // a table created again under its name, say
     // Unqualified names resolve in the event's default database: a statement run in another
     // database (a MySQL target on the same server, say) names another table.
     const bool in_schema =

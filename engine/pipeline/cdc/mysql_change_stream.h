@@ -28,10 +28,15 @@
 //
 // QUERY events: BEGIN/COMMIT/ROLLBACK/SAVEPOINT frame transactions. "TRUNCATE [TABLE] t" of a
 // planned table becomes its own SourceTransaction with one kTruncate (committed at the QUERY's
-// next_position). Any other statement (DDL, or statement-based DML in binlog_format=STATEMENT /
-// MIXED) that names a planned table (as a whole identifier, case-insensitively) is
-// Status::Unsupported carrying the statement: schema changes are not replicated yet. Other
-// statements are skipped. XA transactions are not handled (their rows arrive without an XID).
+// next_position). DROP TABLE, RENAME TABLE and ALTER TABLE ... RENAME TO of planned tables go
+// to the table-ended handler (mysql_statement.h reads them; source_table_end.h says what
+// happens), other DDL naming a planned table to the schema-change handler. Without the
+// handler, or when the statement is not understood, any statement (DDL, or statement-based DML
+// in binlog_format=STATEMENT / MIXED) that names a planned table (as a whole identifier,
+// case-insensitively) is Status::Unsupported carrying the statement. Other statements are
+// skipped. Plans marked capture_ended are skipped altogether (rows, TRUNCATE and DDL alike):
+// a table created again under such a name is another table. XA transactions are not handled
+// (their rows arrive without an XID).
 //
 // Errors: those of BinlogStream (connection, corrupt events, unsupported event types) and the
 // ones above. After any error the stream must be discarded and restarted from the last
@@ -52,6 +57,7 @@
 #include "engine/endpoints/endpoint.h"
 #include "engine/endpoints/mysql/binlog/binlog_stream.h"
 #include "engine/pipeline/cdc/change_event.h"
+#include "engine/pipeline/cdc/source_table_end.h"
 #include "engine/pipeline/table_plan.h"
 
 namespace switchyard::pipeline::cdc {
@@ -97,6 +103,11 @@ class MySqlChangeStream {
     on_schema_change_ = std::move(handler);
   }
 
+  // Called for each planned table a DROP TABLE / RENAME TABLE / ALTER TABLE ... RENAME statement
+  // takes away, with the plan index, after every change before the statement was returned.
+  // The handler marks the plan capture_ended (source_table_end.h).
+  void SetTableEndedHandler(TableEndedHandler handler) { on_table_ended_ = std::move(handler); }
+
   // Where changes go beyond the memory budget (MemoryLimitTotal); must outlive the stream.
   // Without one, every change stays in memory.
   void SetSpillSpace(SpillSpace* space) {
@@ -126,6 +137,7 @@ class MySqlChangeStream {
   SpillSpace* spill_ = nullptr;  // null: changes stay in memory
   ChangeList changes_;
   SchemaChangeHandler on_schema_change_;
+  TableEndedHandler on_table_ended_;
 };
 
 }  // namespace switchyard::pipeline::cdc

@@ -145,6 +145,7 @@ Result<PgChangeStream::RelationMap> PgChangeStream::MapRelation(
   map.relation = relation;
   for (size_t p = 0; p < plans_->size(); ++p) {
     const TablePlan& plan = (*plans_)[p];
+    if (plan.capture_ended) continue;  // another table under a captured table's old name
     if (plan.source.schema == relation.schema && plan.source.name == relation.name) {
       map.plan = p;
       break;
@@ -184,9 +185,24 @@ bool PgChangeStream::ColumnsDiffer(const repl::Relation& relation, const TablePl
 }
 
 Status PgChangeStream::OnRelation(const repl::Relation& relation) {
+  // A relation this session knew under a planned name, now under another: renamed (the OID
+  // stays). Its changes from here on are not the plan's; the handler ends its capture.
+  if (auto known = relations_.find(relation.oid);
+      known != relations_.end() && known->second.plan && on_table_ended_) {
+    const TablePlan& was = (*plans_)[*known->second.plan];
+    if (!was.capture_ended &&
+        (was.source.schema != relation.schema || was.source.name != relation.name)) {
+      SourceTableEnd end;
+      end.kind = SourceTableEnd::Kind::kRenamed;
+      end.renamed_to = relation.schema + "." + relation.name;
+      end.position = last_received_.ToString() + " or earlier";
+      SY_RETURN_IF_ERROR(on_table_ended_(*known->second.plan, end));
+    }
+  }
   // Which plan the relation belongs to, whether or not its columns still map.
   std::optional<size_t> plan;
   for (size_t p = 0; p < plans_->size(); ++p) {
+    if ((*plans_)[p].capture_ended) continue;
     if ((*plans_)[p].source.schema == relation.schema && (*plans_)[p].source.name == relation.name)
       plan = p;
   }

@@ -4,9 +4,11 @@
 //
 // Mapping:
 // - Relation messages are matched to plans by (namespace, relname) == (plan.source.schema,
-//   plan.source.name); changes of other relations are ignored. Relation columns are mapped to
-//   the plan's target column order by ColumnPlan::source_name; relation columns no plan column
-//   reads are ignored; a plan column missing from the Relation is kInvalidArgument.
+//   plan.source.name), leaving out plans marked capture_ended; changes of other relations are
+//   ignored. A known relation OID under a new name is a rename (SetTableEndedHandler). Relation
+//   columns are mapped to the plan's target column order by ColumnPlan::source_name; relation
+//   columns no plan column reads are ignored; a plan column missing from the Relation is
+//   kInvalidArgument.
 // - Values are pgoutput's text ('t'), which is what `SELECT col::text` returns; columns whose
 //   select_expr is not the plain quoted source column are converted client-side to the text
 //   the full load's select_expr gives (pg_value_text.h: boolean::int, real::float8,
@@ -54,6 +56,7 @@
 #include "engine/endpoints/postgres/replication/replication_connection.h"
 #include "engine/pipeline/cdc/change_event.h"
 #include "engine/pipeline/cdc/pg_value_text.h"
+#include "engine/pipeline/cdc/source_table_end.h"
 #include "engine/pipeline/table_plan.h"
 
 namespace switchyard::pipeline::cdc {
@@ -100,6 +103,11 @@ class PgChangeStream {
   void SetSchemaChangeHandler(SchemaChangeHandler handler) {
     on_schema_change_ = std::move(handler);
   }
+  // Called when a relation this session mapped to a plan arrives under another name (ALTER
+  // TABLE ... RENAME; pgoutput carries no DDL, and a drop shows nothing at all: see
+  // pg_table_watch.h), before its changes under the new name; the handler marks the plan
+  // capture_ended (source_table_end.h) and the relation's changes are left out from then on.
+  void SetTableEndedHandler(TableEndedHandler handler) { on_table_ended_ = std::move(handler); }
   // Maps every relation seen so far again, after the plans changed (a table reloaded).
   Status Remap();
   // Where changes go beyond the memory budget (MemoryLimitTotal); must outlive the stream.
@@ -152,6 +160,7 @@ class PgChangeStream {
   std::map<uint32_t, Streamed> streamed_;
   std::optional<uint32_t> stream_xid_;  // inside Stream Start .. Stop
   SchemaChangeHandler on_schema_change_;
+  TableEndedHandler on_table_ended_;
   Lsn last_received_;
   Lsn confirmed_;
 };

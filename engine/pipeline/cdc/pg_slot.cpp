@@ -33,6 +33,7 @@ Status EnsurePublication(const config::TaskConfig& task, const std::vector<Table
                                                 session->QuoteLiteral(name)));
   std::string missing;
   for (const auto& p : plans) {
+    if (p.capture_ended) continue;  // dropped or renamed on the source (source_table_end.h)
     if (!pubs.empty()) {
       SY_ASSIGN_OR_RETURN(
           auto member,
@@ -42,6 +43,14 @@ Status EnsurePublication(const config::TaskConfig& task, const std::vector<Table
                          " AND tablename = " + session->QuoteLiteral(p.source.name)));
       if (!member.empty()) continue;
     }
+    // Gone from the source since the plans were made (a drop or rename the CDC table watch
+    // has not reported yet): adding it would fail this and every later reconnect.
+    SY_ASSIGN_OR_RETURN(auto exists,
+                        session->Query("SELECT to_regclass(" +
+                                       session->QuoteLiteral(catalog::QuoteQualified(
+                                           Engine::kPostgres, p.source.schema, p.source.name)) +
+                                       ") IS NOT NULL"));
+    if (exists.empty() || exists[0][0].value_or("f") != "t") continue;
     missing += (missing.empty() ? "" : ", ") +
                catalog::QuoteQualified(Engine::kPostgres, p.source.schema, p.source.name);
   }

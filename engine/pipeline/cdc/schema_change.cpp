@@ -34,7 +34,9 @@ Result<bool> TargetHasColumn(endpoints::SqlSession& target, const catalog::Targe
   return !rows.empty();
 }
 
-Result<TablePlan> PlanAgain(const config::TaskConfig& task, const TablePlan& old) {
+}  // namespace
+
+Result<TablePlan> PlanTableAgain(const config::TaskConfig& task, const TablePlan& old) {
   const auto params = task.source.ToConnectionParams();
   SY_ASSIGN_OR_RETURN(auto reader, endpoints::OpenCatalogReader(params));
   SY_ASSIGN_OR_RETURN(auto tables, reader->ReadTables([&](const std::string& s, const std::string& n) {
@@ -52,8 +54,6 @@ Result<TablePlan> PlanAgain(const config::TaskConfig& task, const TablePlan& old
   SY_ASSIGN_OR_RETURN(auto plans, BuildTablePlans(task, mapped, tables, *session));
   return std::move(plans.front());
 }
-
-}  // namespace
 
 namespace {
 
@@ -88,7 +88,7 @@ Result<SchemaChangeResult> HandleSchemaChange(const config::TaskConfig& task,
                                               const std::vector<std::string>& columns_now,
                                               endpoints::SqlSession& target) {
   TablePlan& old = plans[table];
-  SY_ASSIGN_OR_RETURN(TablePlan catalog_now, PlanAgain(task, old));
+  SY_ASSIGN_OR_RETURN(TablePlan catalog_now, PlanTableAgain(task, old));
   auto at = PlanAt(old, catalog_now, columns_now);
   if (!at) {
     old = std::move(catalog_now);

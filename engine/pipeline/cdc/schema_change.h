@@ -42,6 +42,10 @@ struct SchemaChangeResult {
   std::string description;  // "added column note2; dropped column note" / why a reload
 };
 
+// The table of `old` planned again from the source catalog as it is now, with the task's
+// mapping rules. NotFound when no table has its name any more.
+Result<TablePlan> PlanTableAgain(const config::TaskConfig& task, const TablePlan& old);
+
 // `columns_now`: the source column names at the stream's position (the Relation message, or
 // the ALTER statement applied to the old names). The catalog, read now, may already show later
 // changes: only columns in `columns_now` are taken from it, the rest from the old plan.
