@@ -53,8 +53,9 @@ class SqlSession {
   // one multi-statement packet) and appends to *counts, per statement, the rows it inserted,
   // deleted, matched (UPDATE, on both engines) or returned (SELECT; result rows are
   // discarded). Stops at the first failing statement and returns its error; counts->size() is
-  // then that statement's index, and the statements before it took effect. Statements must not
-  // contain a top-level ';'.
+  // then that statement's index, and the statements before it took effect (PostgreSQL parses
+  // the whole batch first: a syntax error anywhere fails it with no statement run and counts
+  // empty). Statements must not contain a top-level ';'.
   virtual Status ExecuteBatch(const std::vector<std::string>& statements,
                               std::vector<int64_t>* counts) = 0;
   // Quotes an identifier for this engine: "a""b" for PostgreSQL, `a``b` for MySQL.

@@ -9,13 +9,15 @@
 // Paths, fastest first; each falls back to the next when a change fails, after rolling back:
 //   net (SetBatchApply(true), DMS BatchApplyEnabled): the changes of all the transactions are
 //     netted per table and key (net_changes.h) and applied as one DELETE per up to 500 keys,
-//     multi-row INSERTs, then one UPDATE per changed key (keyless tables: every change in
-//     order). Foreign keys between the tables are not ordered for: a violation falls back.
+//     multi-row INSERTs, then the updates (PostgreSQL: one UPDATE ... FROM (VALUES) per up to
+//     500 keys that write the same columns; MySQL: one UPDATE per key; keyless tables: every
+//     change in order). Foreign keys between the tables are not ordered for: a violation falls
+//     back.
 //   pipelined (the default): one statement per change in source order, consecutive inserts
 //     into one table as one multi-row INSERT (up to 500 rows / 4 MB), sent up to 1,000
-//     statements or 4 MB per round trip (SqlSession::ExecuteBatch), each statement's row count
-//     checked. A failure or a wrong count is redone on the direct path, which finds and reports
-//     the change at fault exactly.
+//     statements or about 1 MB per round trip (SqlSession::ExecuteBatch), each statement's row
+//     count checked. A failure or a wrong count is redone on the direct path, which finds and
+//     reports the change at fault exactly.
 //   direct: statement by statement; a multi-row INSERT runs under a savepoint and, when it
 //     fails, its rows are applied one by one so the row at fault reports as it would alone.
 //   per change: the slow path for apply exceptions (below).
@@ -78,6 +80,7 @@
 #include "engine/pipeline/cdc/apply_exceptions.h"
 #include "engine/pipeline/cdc/change_event.h"
 #include "engine/pipeline/cdc/change_sql.h"
+#include "engine/pipeline/cdc/net_changes.h"
 #include "engine/pipeline/table_plan.h"
 #include "engine/state/records.h"
 
@@ -167,6 +170,9 @@ class Applier {
   Status QueueInOrder(const std::vector<const SourceTransaction*>& todo, ApplyStats* delta,
                       Pipe* pipe);
   Status QueueNet(const std::vector<const SourceTransaction*>& todo, ApplyStats* delta, Pipe* pipe);
+  // The net updates of one table (NetRow::Op::kUpdate rows), bulk where the target allows.
+  Status QueueNetUpdates(const NetTable& table, const ChangeSqlBuilder& b, ApplyStats* delta,
+                         Pipe* pipe);
   // The statement for one change and the row count it must report (-1: any).
   Status ChangeStatement(const RowChange& change, const ChangeSqlBuilder& b, SqlText* sql,
                          int64_t* expect, bool* any_unchanged) const;

@@ -234,6 +234,43 @@ Status ChangeSqlBuilder::KeysIn(const std::vector<const std::vector<ChangeValue>
   return Status::Ok();
 }
 
+Status ChangeSqlBuilder::UpdateRows(const std::vector<size_t>& set,
+                                    const std::vector<const std::vector<ChangeValue>*>& rows,
+                                    SqlText* out) const {
+  if (e_ != Engine::kPostgres) return Status::Internal("UpdateRows is for PostgreSQL targets");
+  std::vector<size_t> cols;
+  SY_RETURN_IF_ERROR(KeyColumns(&cols));
+  if (cols.empty()) return Status::Internal("UpdateRows on a table without a primary key");
+  const size_t keys = cols.size();
+  cols.insert(cols.end(), set.begin(), set.end());
+  auto alias = [](size_t i) { return "sy_" + std::to_string(i); };
+  out->Add("UPDATE " + Table() + " AS sy_t SET ");
+  for (size_t i = keys; i < cols.size(); ++i)
+    out->Add((i > keys ? ", " : "") + Column(cols[i]) + " = sy_v." + alias(i));
+  out->Add(" FROM (VALUES ");
+  for (size_t r = 0; r < rows.size(); ++r) {
+    SY_RETURN_IF_ERROR(CheckImageSize(*rows[r]));
+    out->Add(r > 0 ? ", (" : "(");
+    for (size_t i = 0; i < cols.size(); ++i) {
+      std::string v;
+      bool is_null = false;
+      SY_RETURN_IF_ERROR(Render(cols[i], (*rows[r])[cols[i]], &v, &is_null));
+      if (i > 0) out->Add(", ");
+      if (r == 0) out->Add("CAST(");
+      out->AddValue(v, secret_[cols[i]]);
+      if (r == 0) out->Add(" AS " + t_.columns[cols[i]].target_type + ")");
+    }
+    out->Add(")");
+  }
+  out->Add(") AS sy_v(");
+  for (size_t i = 0; i < cols.size(); ++i) out->Add((i > 0 ? ", " : "") + alias(i));
+  out->Add(") WHERE ");
+  for (size_t i = 0; i < keys; ++i)
+    out->Add((i > 0 ? " AND " : "") + std::string("sy_t.") + Column(cols[i]) + " = sy_v." +
+             alias(i));
+  return Status::Ok();
+}
+
 Status ChangeSqlBuilder::Where(const RowChange& ch, SqlText* out) const {
   const size_t n = t_.columns.size();
   std::vector<size_t> cols;

@@ -76,6 +76,14 @@ class ChangeSqlBuilder {
   // "k IN (v1, v2)" for a one-column key, "(k1 = a AND k2 = b) OR (...)" otherwise. Tables
   // with a primary key only.
   Status KeysIn(const std::vector<const std::vector<ChangeValue>*>& images, SqlText* out) const;
+  // PostgreSQL targets, tables with a primary key: one UPDATE of every row in `rows` by key,
+  // each setting the columns `set` (plan indexes, no key column) to its values:
+  //   UPDATE t AS sy_t SET c = sy_v.sy_1 FROM (VALUES (CAST('1' AS integer), CAST(.. AS ..)),
+  //   ('2', ..)) AS sy_v(sy_0, sy_1) WHERE sy_t.k = sy_v.sy_0
+  // The first row's casts to the target types type the VALUES columns, so the key comparison
+  // uses the index. It reports one row per key found.
+  Status UpdateRows(const std::vector<size_t>& set,
+                    const std::vector<const std::vector<ChangeValue>*>& rows, SqlText* out) const;
 
  private:
   std::string Column(size_t i) const;
