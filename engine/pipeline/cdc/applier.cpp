@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "engine/logging/iso_time.h"
@@ -284,6 +285,9 @@ Status Applier::ApplyOneByOne(const std::vector<const SourceTransaction*>& todo,
 
 Status Applier::QueueInOrder(const std::vector<const SourceTransaction*>& todo, ApplyStats* delta,
                              Pipe* pipe) {
+  // One builder per table for the whole batch: building one looks at every column name for
+  // secrets, which is not work to repeat per change.
+  std::vector<std::optional<ChangeSqlBuilder>> builders(plans_->size());
   for (const SourceTransaction* t : todo) {
     for (size_t i = 0; i < t->changes.size(); ++i) {
       const RowChange& ch = t->changes[i];
@@ -292,7 +296,8 @@ Status Applier::QueueInOrder(const std::vector<const SourceTransaction*>& todo, 
         continue;
       }
       if (ch.table >= plans_->size()) return Status::Internal("change for an unknown table");
-      const ChangeSqlBuilder b(*target_, (*plans_)[ch.table]);
+      if (!builders[ch.table]) builders[ch.table].emplace(*target_, (*plans_)[ch.table]);
+      const ChangeSqlBuilder& b = *builders[ch.table];
       SqlText sql = b.NewText();
       if (ch.op == ChangeOp::kInsert) {
         std::vector<const std::vector<ChangeValue>*> rows{&ch.after};
