@@ -16,8 +16,8 @@
 #include "engine/config/task_config.h"
 #include "engine/control/command.h"
 #include "engine/pipeline/full_load.h"
-#include "engine/pipeline/task_metrics.h"
 #include "engine/pipeline/table_plan.h"
+#include "engine/pipeline/task_metrics.h"
 #include "engine/state/state_store.h"
 
 namespace switchyard::pipeline {

@@ -36,11 +36,10 @@ Status EnsurePublication(const config::TaskConfig& task, const std::vector<Table
     if (p.capture_ended) continue;  // dropped or renamed on the source (source_table_end.h)
     if (!pubs.empty()) {
       SY_ASSIGN_OR_RETURN(
-          auto member,
-          session->Query("SELECT 1 FROM pg_publication_tables WHERE pubname = " +
-                         session->QuoteLiteral(name) + " AND schemaname = " +
-                         session->QuoteLiteral(p.source.schema) +
-                         " AND tablename = " + session->QuoteLiteral(p.source.name)));
+          auto member, session->Query("SELECT 1 FROM pg_publication_tables WHERE pubname = " +
+                                      session->QuoteLiteral(name) + " AND schemaname = " +
+                                      session->QuoteLiteral(p.source.schema) +
+                                      " AND tablename = " + session->QuoteLiteral(p.source.name)));
       if (!member.empty()) continue;
     }
     // Gone from the source since the plans were made (a drop or rename the CDC table watch
@@ -55,7 +54,8 @@ Status EnsurePublication(const config::TaskConfig& task, const std::vector<Table
                catalog::QuoteQualified(Engine::kPostgres, p.source.schema, p.source.name);
   }
   if (missing.empty()) return Status::Ok();
-  if (pubs.empty()) return session->Execute("CREATE PUBLICATION " + quoted + " FOR TABLE " + missing);
+  if (pubs.empty())
+    return session->Execute("CREATE PUBLICATION " + quoted + " FOR TABLE " + missing);
   SY_LOG(kInfo, Component::kSourceCapture, "adding " << missing << " to publication " << name);
   return session->Execute("ALTER PUBLICATION " + quoted + " ADD TABLE " + missing);
 }
@@ -101,8 +101,10 @@ Result<Lsn> CheckTaskSlot(const config::TaskConfig& task,
   if (!state) {
     if (expected_at_or_after) {
       return Status::DatabaseError(
-          "replication slot " + name + " is gone (dropped behind the engine's back): the "
-          "changes after " + *expected_at_or_after +
+          "replication slot " + name +
+          " is gone (dropped behind the engine's back): the "
+          "changes after " +
+          *expected_at_or_after +
           " can no longer be read. Reload the task (--start-type reload-target) to start "
           "from a new snapshot");
     }
@@ -114,7 +116,8 @@ Result<Lsn> CheckTaskSlot(const config::TaskConfig& task,
   }
   if (state->wal_status == "lost") {
     return Status::DatabaseError(
-        "replication slot " + name + " was invalidated by the source (wal_status lost: it "
+        "replication slot " + name +
+        " was invalidated by the source (wal_status lost: it "
         "fell behind max_slot_wal_keep_size); changes are missing. Reload the task "
         "(--start-type reload-target)");
   }

@@ -28,8 +28,8 @@ Result<bool> TargetHasColumn(endpoints::SqlSession& target, const catalog::Targe
                              const std::string& column) {
   SY_ASSIGN_OR_RETURN(
       auto rows, target.Query("SELECT 1 FROM information_schema.columns WHERE table_schema = " +
-                              target.QuoteLiteral(t.schema) + " AND table_name = " +
-                              target.QuoteLiteral(t.name) +
+                              target.QuoteLiteral(t.schema) +
+                              " AND table_name = " + target.QuoteLiteral(t.name) +
                               " AND column_name = " + target.QuoteLiteral(column)));
   return !rows.empty();
 }
@@ -39,7 +39,8 @@ Result<bool> TargetHasColumn(endpoints::SqlSession& target, const catalog::Targe
 Result<TablePlan> PlanTableAgain(const config::TaskConfig& task, const TablePlan& old) {
   const auto params = task.source.ToConnectionParams();
   SY_ASSIGN_OR_RETURN(auto reader, endpoints::OpenCatalogReader(params));
-  SY_ASSIGN_OR_RETURN(auto tables, reader->ReadTables([&](const std::string& s, const std::string& n) {
+  SY_ASSIGN_OR_RETURN(auto tables,
+                      reader->ReadTables([&](const std::string& s, const std::string& n) {
                         return s == old.source.schema && n == old.source.name;
                       }));
   if (tables.empty()) {
@@ -119,7 +120,8 @@ Result<SchemaChangeResult> HandleSchemaChange(const config::TaskConfig& task,
   };
   if (!added.empty()) result.description += "added column(s) " + names(added);
   if (!dropped.empty())
-    result.description += (result.description.empty() ? "" : "; ") + ("dropped column(s) " + names(dropped));
+    result.description +=
+        (result.description.empty() ? "" : "; ") + ("dropped column(s) " + names(dropped));
   if (!retyped.empty()) {
     std::string list;
     for (const auto& r : retyped) list += (list.empty() ? "" : ", ") + r;
