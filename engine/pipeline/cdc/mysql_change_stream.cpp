@@ -443,26 +443,7 @@ std::optional<std::vector<std::string>> MySqlColumnsAfterAlter(
     s.remove_prefix(1);
     if (Identifier(s).empty()) return std::nullopt;
   }
-  // Clauses at parenthesis depth 0, split on commas outside quotes.
-  std::vector<std::string_view> clauses;
-  int depth = 0;
-  char quote = 0;
-  size_t start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (quote != 0) {
-      if (c == quote) quote = 0;
-      continue;
-    }
-    if (c == '\'' || c == '"' || c == '`') quote = c;
-    if (c == '(') ++depth;
-    if (c == ')') --depth;
-    if (c == ',' && depth == 0) {
-      clauses.push_back(s.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  clauses.push_back(s.substr(start));
+  const std::vector<std::string_view> clauses = mysql_statement::SplitClauses(s);
   std::vector<std::string> columns = before;
   auto erase = [&](const std::string& name) {
     auto it = std::find_if(columns.begin(), columns.end(),

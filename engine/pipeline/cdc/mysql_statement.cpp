@@ -67,6 +67,29 @@ std::string Identifier(std::string_view& s) {
   return out;
 }
 
+std::vector<std::string_view> SplitClauses(std::string_view s) {
+  std::vector<std::string_view> clauses;
+  int depth = 0;
+  char quote = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '\'' || c == '"' || c == '`') quote = c;
+    if (c == '(') ++depth;
+    if (c == ')') --depth;
+    if (c == ',' && depth == 0) {
+      clauses.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  clauses.push_back(s.substr(start));
+  return clauses;
+}
+
 namespace {
 
 // "[db.]t"; nullopt when no identifier is there.
@@ -143,26 +166,7 @@ std::optional<std::vector<TableEnd>> AlterRename(std::string_view s, const std::
   SkipIfExists(s);
   auto table = Name(s, db);
   if (!table) return std::nullopt;
-  // Clauses split on commas outside quotes and parentheses.
-  std::vector<std::string_view> clauses;
-  int depth = 0;
-  char quote = 0;
-  size_t start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (quote != 0) {
-      if (c == quote) quote = 0;
-      continue;
-    }
-    if (c == '\'' || c == '"' || c == '`') quote = c;
-    if (c == '(') ++depth;
-    if (c == ')') --depth;
-    if (c == ',' && depth == 0) {
-      clauses.push_back(s.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  clauses.push_back(s.substr(start));
+  const std::vector<std::string_view> clauses = SplitClauses(s);
   for (std::string_view clause : clauses) {
     std::string_view c = clause;
     if (Word(c) != "rename") continue;

@@ -19,6 +19,9 @@ std::string_view SkipSpaceAndComments(std::string_view s);
 std::string Word(std::string_view& s);
 // Reads one identifier, backquoted or bare; advances `s`. Empty on failure.
 std::string Identifier(std::string_view& s);
+// The comma-separated clauses of `s` (an ALTER TABLE's), split only outside quotes and
+// parentheses.
+std::vector<std::string_view> SplitClauses(std::string_view s);
 
 struct QualifiedName {
   std::string schema;  // the event's default database when the statement does not say
