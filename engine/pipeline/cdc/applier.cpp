@@ -34,6 +34,25 @@ std::string UnchangedColumns(const TablePlan& plan, const std::vector<ChangeValu
   return out;
 }
 
+// One applied change in the counters; `any_unchanged`: an update that left a column untouched.
+void CountChange(ChangeOp op, bool any_unchanged, ApplyStats* delta) {
+  switch (op) {
+    case ChangeOp::kInsert:
+      ++delta->inserts;
+      break;
+    case ChangeOp::kUpdate:
+      ++delta->updates;
+      if (any_unchanged) ++delta->unchanged_toast_updates;
+      break;
+    case ChangeOp::kDelete:
+      ++delta->deletes;
+      break;
+    case ChangeOp::kTruncate:
+      ++delta->truncates;
+      break;
+  }
+}
+
 }  // namespace
 
 // Why one change failed, for the policy: what kind of failure, the statement as it may be
@@ -316,18 +335,7 @@ Status Applier::QueueInOrder(const std::vector<const SourceTransaction*>& todo, 
       int64_t expect = -1;
       bool any_unchanged = false;
       SY_RETURN_IF_ERROR(ChangeStatement(ch, b, &sql, &expect, &any_unchanged));
-      switch (ch.op) {
-        case ChangeOp::kUpdate:
-          ++delta->updates;
-          if (any_unchanged) ++delta->unchanged_toast_updates;
-          break;
-        case ChangeOp::kDelete:
-          ++delta->deletes;
-          break;
-        default:
-          ++delta->truncates;
-          break;
-      }
+      CountChange(ch.op, any_unchanged, delta);
       SY_RETURN_IF_ERROR(pipe->Add(sql.run(), expect));
     }
   }
@@ -658,21 +666,7 @@ Status Applier::ApplyChange(const RowChange& ch, ApplyStats* delta, ChangeFailur
   }
   if (expect >= 0 && (counts.empty() || counts[0] == 0))
     return fail(Status::DataError("row not found"), ApplyErrorKind::kRowNotFound, &sql);
-  switch (ch.op) {
-    case ChangeOp::kInsert:
-      ++delta->inserts;
-      break;
-    case ChangeOp::kUpdate:
-      ++delta->updates;
-      if (any_unchanged) ++delta->unchanged_toast_updates;
-      break;
-    case ChangeOp::kDelete:
-      ++delta->deletes;
-      break;
-    case ChangeOp::kTruncate:
-      ++delta->truncates;
-      break;
-  }
+  CountChange(ch.op, any_unchanged, delta);
   return Status::Ok();
 }
 
