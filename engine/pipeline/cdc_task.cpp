@@ -18,6 +18,7 @@
 #include "engine/pipeline/cdc/position.h"
 #include "engine/pipeline/cdc/schema_change.h"
 #include "engine/pipeline/cdc/source_table_end.h"
+#include "engine/pipeline/cdc/table_shapes.h"
 #include "engine/pipeline/crash_points.h"
 #include "engine/pipeline/full_load.h"
 #include "engine/pipeline/retry_policy.h"
@@ -402,6 +403,24 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
     SY_LOG(kInfo, Component::kSourceCapture,
            "resuming change capture after " << checkpoint->position.text);
   }
+  std::string applied_position = checkpoint ? checkpoint->position.text : "";
+  // Where the stream starts: a schema change met before anything is applied is recorded there.
+  const std::string stream_start =
+      checkpoint ? applied_position : OldestLoadedAt(options.loaded_at).value_or("");
+  // The columns each table had at the checkpoint (table_shapes.h): the stream replays what
+  // came after, schema changes included, and each is compared with the plan.
+  for (auto& p : plans) {
+    if (p.capture_ended) continue;
+    bool changed = false;
+    SY_RETURN_IF_ERROR(cdc::RestoreShapeAt(store, stream_start, &p, &changed));
+    if (!changed) continue;
+    (void)store.SetColumnMapping(p.source.schema, p.source.name, ColumnMappingOf(p));
+    SY_LOG(kInfo, Component::kSourceCapture,
+           p.SourceName() << ": resuming with the columns it had at "
+                          << (stream_start.empty() ? "its load" : stream_start)
+                          << "; the source has changed them since, and the stream replays the "
+                             "changes");
+  }
   SY_ASSIGN_OR_RETURN(auto source, OpenSource(task, plans, checkpoint, options.loaded_at));
   source->SetSpillSpace(options.spill);
   cdc::KeepAliveTicker ticker(source.get());  // destroyed before the source
@@ -436,6 +455,10 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
       SY_LOG(kInfo, Component::kTargetApply,
              p.SourceName() << ": " << change.description << " on the source; followed on "
                             << p.TargetName());
+      // Before any later checkpoint: a resume past this point must start from these columns.
+      SY_RETURN_IF_ERROR(
+          cdc::RecordShape(store, applied_position.empty() ? stream_start : applied_position, p));
+      MaybeCrash("after-schema-change");
       return bool(options.active[t]);
     }
     const std::string why = change.description +
@@ -476,7 +499,6 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
   // PostgreSQL streams carry no DROP TABLE: a probe of the catalog finds it (pg_table_watch.h).
   std::optional<cdc::PgTableWatch> table_watch;
   if (task.source.engine == Engine::kPostgres) table_watch.emplace(task);
-  std::string applied_position = checkpoint ? checkpoint->position.text : "";
   end->opened = true;
   SY_LOG(kInfo, Component::kSourceCapture,
          "change capture running for " << active_tables << " of " << plans.size() << " table(s)");
@@ -565,19 +587,22 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
            command->kind == control::Command::Kind::kResumeTable) &&
           table) {
         // Resuming a suspended table needs its rows again: the changes it missed are gone.
-        // After a schema change the target table is created anew from the new plan.
+        // The rows are read as the source has them now, so the table is planned anew from the
+        // catalog: after a drop or rename, whatever has the name now; after a restart, the
+        // session's plan has the columns of the checkpoint (table_shapes.h), which the source
+        // may have changed since. With other columns (or after a schema change), the target
+        // table is created anew.
         config::TaskConfig reload_task = task;
-        if (plans[*table].capture_ended) {
-          // Dropped or renamed on the source: whatever has the name now is planned anew.
-          auto fresh = cdc::PlanTableAgain(task, plans[*table]);
-          if (!fresh.ok()) {
-            SY_LOG(
-                kError, Component::kTaskManager,
-                "cannot reload " << plans[*table].SourceName() << ": " << fresh.status().message());
-            continue;
-          }
-          plans[*table] = std::move(*fresh);
+        auto fresh = cdc::PlanTableAgain(task, plans[*table]);
+        if (!fresh.ok()) {
+          SY_LOG(
+              kError, Component::kTaskManager,
+              "cannot reload " << plans[*table].SourceName() << ": " << fresh.status().message());
+          continue;
         }
+        if (cdc::ShapeJson(*fresh) != cdc::ShapeJson(plans[*table]))
+          options.recreate[*table] = true;
+        plans[*table] = std::move(*fresh);
         if (options.recreate[*table]) {
           reload_task.settings.full_load.target_table_prep_mode =
               config::TargetTablePrepMode::kDropAndCreate;
@@ -596,6 +621,8 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
         options.loaded_at[*table] = *position;
         options.active[*table] = true;
         options.recreate[*table] = false;
+        // The load dropped the table's recorded shapes; its plan is the new base.
+        SY_RETURN_IF_ERROR(cdc::RecordShape(store, "", plans[*table]));
         SY_RETURN_IF_ERROR(source->PlansChanged());
         filter.SetLoadedAt(*table, *position);
         applier.Resume(*table);

@@ -13,6 +13,8 @@
 // side after the N-th commit, to exercise the recoverable-error retry:
 //   drop-target-connection
 // and for CDC (cdc_task.cpp):
+//   after-schema-change   a column added or dropped on the source was followed on the target
+//                         (ALTER committed, table shape recorded), before the next checkpoint;
 //   after-table-end       a source table's drop or rename was handled (target table dropped
 //                         per HandleSourceTableDropped, table state recorded), before the
 //                         next checkpoint.

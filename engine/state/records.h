@@ -115,6 +115,14 @@ struct DataErrorRecord {
   std::string row_json;  // JSON text with secret-looking keys removed; "" if none
 };
 
+// A table's columns as CDC followed them on the target (pipeline/cdc/table_shapes.h), valid
+// for a stream resumed after `after_position` ("" = from the table's load on).
+struct TableShapeRecord {
+  int64_t id = 0;  // the order they were recorded in
+  std::string after_position;
+  std::string shape_json;  // opaque here
+};
+
 // A change the target rejected during CDC (DMS: apply exception), and what policy did with it.
 struct ApplyExceptionRecord {
   int64_t id = 0;

@@ -117,10 +117,25 @@ constexpr const char* kMigration3 = R"sql(
 ALTER TABLE table_stats ADD COLUMN column_mapping TEXT;
 )sql";
 
+// Version 4: the column shapes CDC followed on the target, with the source position each one
+// holds after (pipeline/cdc/table_shapes.h), so a resume starts from the shape at its
+// checkpoint rather than from the source catalog as it is at the restart.
+constexpr const char* kMigration4 = R"sql(
+CREATE TABLE cdc_table_shapes (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  schema_name TEXT NOT NULL,
+  table_name TEXT NOT NULL,
+  after_position TEXT NOT NULL,
+  shape TEXT NOT NULL
+);
+CREATE INDEX cdc_table_shapes_by_table ON cdc_table_shapes (schema_name, table_name);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
+    {4, kMigration4},
 };
 
 }  // namespace

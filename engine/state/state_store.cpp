@@ -259,12 +259,16 @@ Status StateStore::AppendTaskEvent(std::string_view event, std::string_view mess
 Status StateStore::MarkFreshStart() {
   SY_RETURN_IF_ERROR(CheckWritable());
   std::lock_guard lock(mu_);
+  Transaction txn(db_.get());
+  SY_RETURN_IF_ERROR(txn.Begin());
   SY_ASSIGN_OR_RETURN(Statement * update,
                       db_->Prepare("UPDATE task SET fresh_start_date = ?1, updated_at = ?1, "
                                    "full_load_start_date = NULL, full_load_finish_date = NULL "
                                    "WHERE id = 1"));
   SY_RETURN_IF_ERROR(update->Bind(1, NowIsoUtc()).Run());
-  return ExpectChangedLocked("task");
+  SY_RETURN_IF_ERROR(ExpectChangedLocked("task"));
+  SY_RETURN_IF_ERROR(db_->Exec("DELETE FROM cdc_table_shapes"));
+  return txn.Commit();
 }
 
 Status StateStore::SetFullLoadStart() {
@@ -455,6 +459,10 @@ Status StateStore::ResetTable(std::string_view schema, std::string_view table, b
       Statement * del,
       db_->Prepare("DELETE FROM load_segments WHERE schema_name = ?1 AND table_name = ?2"));
   SY_RETURN_IF_ERROR(del->Bind(1, schema).Bind(2, table).Run());
+  SY_ASSIGN_OR_RETURN(
+      Statement * shapes,
+      db_->Prepare("DELETE FROM cdc_table_shapes WHERE schema_name = ?1 AND table_name = ?2"));
+  SY_RETURN_IF_ERROR(shapes->Bind(1, schema).Bind(2, table).Run());
   return txn.Commit();
 }
 
@@ -970,6 +978,40 @@ Result<std::string> StateStore::GetSnapshotPosition(std::string_view schema,
   std::string position = select->ColumnText(0);
   select->Reset();
   return position;
+}
+
+Status StateStore::AddTableShape(std::string_view schema, std::string_view table,
+                                 std::string_view after_position, std::string_view shape_json) {
+  SY_RETURN_IF_ERROR(CheckWritable());
+  std::lock_guard lock(mu_);
+  SY_ASSIGN_OR_RETURN(Statement * insert,
+                      db_->Prepare("INSERT INTO cdc_table_shapes (schema_name, table_name, "
+                                   "after_position, shape) VALUES (?1, ?2, ?3, ?4)"));
+  return insert->Bind(1, schema).Bind(2, table).Bind(3, after_position).Bind(4, shape_json).Run();
+}
+
+Result<std::vector<TableShapeRecord>> StateStore::ListTableShapes(std::string_view schema,
+                                                                  std::string_view table) {
+  std::lock_guard lock(mu_);
+  SY_ASSIGN_OR_RETURN(Statement * select,
+                      db_->Prepare("SELECT id, after_position, shape FROM cdc_table_shapes "
+                                   "WHERE schema_name = ?1 AND table_name = ?2 ORDER BY id"));
+  select->Bind(1, schema).Bind(2, table);
+  std::vector<TableShapeRecord> out;
+  while (true) {
+    SY_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    out.push_back({select->ColumnInt(0), select->ColumnText(1), select->ColumnText(2)});
+  }
+  select->Reset();
+  return out;
+}
+
+Status StateStore::DeleteTableShape(int64_t id) {
+  SY_RETURN_IF_ERROR(CheckWritable());
+  std::lock_guard lock(mu_);
+  SY_ASSIGN_OR_RETURN(Statement * del, db_->Prepare("DELETE FROM cdc_table_shapes WHERE id = ?1"));
+  return del->Bind(1, id).Run();
 }
 
 }  // namespace switchyard::state

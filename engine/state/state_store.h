@@ -152,6 +152,15 @@ class StateStore {
   // "" when not set. kNotFound for an unknown table.
   Result<std::string> GetSnapshotPosition(std::string_view schema, std::string_view table);
 
+  // --- CDC column shapes (pipeline/cdc/table_shapes.h) -----------------------------------
+  // Cleared by MarkFreshStart (every table) and ResetTable (that table): a load plans anew.
+  Status AddTableShape(std::string_view schema, std::string_view table,
+                       std::string_view after_position, std::string_view shape_json);
+  // In the order they were added.
+  Result<std::vector<TableShapeRecord>> ListTableShapes(std::string_view schema,
+                                                        std::string_view table);
+  Status DeleteTableShape(int64_t id);
+
   // --- Column mapping ------------------------------------------------------------------------
   // The table's current plan, column by column (ListTables/GetTable return it in `columns`).
   // kNotFound for an unknown table.

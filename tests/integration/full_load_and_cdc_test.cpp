@@ -450,6 +450,120 @@ TEST_P(FullLoadAndCdc, FollowsColumnsAddedAndDroppedOnTheSource) {
   EXPECT_EQ(run.Wait(), 0) << run.Output();
 }
 
+TEST_P(FullLoadAndCdc, ResumesEqualAfterAKillRightAfterTheTargetFollowedAColumnChange) {
+  // Killed (-9) with the target already altered but the checkpoint still before the change:
+  // the resume replays the change against a target that has it, and goes on to the next one.
+  const std::string work = MakeTempDir("sy-" + id_ + "-ddl-kill");
+  {
+    ScopedEnv crash("SWITCHYARD_FAILPOINT", "after-schema-change:1");
+    BackgroundRun run(task_, work);
+    ASSERT_TRUE(WaitForCapture(run)) << run.Output();
+    ExecOrDie(source_, "UPDATE accounts SET balance = 11 WHERE id = 5");
+    ExecOrDie(source_, "ALTER TABLE accounts ADD COLUMN extra VARCHAR(20) DEFAULT 'dflt'");
+    ExecOrDie(source_,
+              "INSERT INTO accounts (id, balance, note, extra) VALUES (900001, 1.50, 'n', 'x1')");
+    EXPECT_EQ(run.Wait(std::chrono::seconds(60)), 128 + SIGKILL) << run.Output();
+  }
+  ExecOrDie(source_, "UPDATE accounts SET extra = 'x2' WHERE id = 7");
+  ExecOrDie(source_, "ALTER TABLE accounts DROP COLUMN note");
+  ExecOrDie(source_, "INSERT INTO accounts (id, balance, extra) VALUES (900002, 2.50, 'x3')");
+  ExecOrDie(source_, "DELETE FROM accounts WHERE id = 9");
+  BackgroundRun run(task_, work, "--start-type resume-processing");
+  auto equal = [&] {
+    return CompareSimple(source_, source_schema_, target_, target_schema_, "accounts",
+                         {"id", "balance", "extra"}, {"id"});
+  };
+  EXPECT_TRUE(WaitUntil([&] { return equal().empty(); }, std::chrono::seconds(60)))
+      << equal() << run.Output();
+  EXPECT_EQ(
+      QueryValue(target_, "SELECT count(*) FROM information_schema.columns WHERE table_schema = '" +
+                              target_schema_ +
+                              "' AND table_name = 'accounts' AND column_name = 'note'"),
+      "0")
+      << run.Output();
+  EXPECT_EQ(QueryValue(target_,
+                       "SELECT extra FROM " +
+                           catalog::QuoteQualified(GetParam().target, target_schema_, "accounts") +
+                           " WHERE id = 1"),
+            "dflt");
+  run.Signal(SIGTERM);
+  EXPECT_EQ(run.Wait(), 0) << run.Output();
+}
+
+TEST_P(FullLoadAndCdc, ColumnsChangedWhileStoppedAreFollowedAndAReloadAfterARestartTakesTheSource) {
+  const std::string work = MakeTempDir("sy-" + id_ + "-ddl-stopped");
+  auto stop = [&](BackgroundRun& run) {
+    run.Signal(SIGTERM);
+    EXPECT_EQ(run.Wait(), 0) << run.Output();
+  };
+  {
+    BackgroundRun run(task_, work);
+    ASSERT_TRUE(WaitForCapture(run)) << run.Output();
+    stop(run);
+  }
+  // While the engine is stopped: the resume meets these in the stream, with the columns the
+  // table had at the checkpoint.
+  ExecOrDie(source_, "UPDATE accounts SET note = 'before the drop' WHERE id = 2");
+  ExecOrDie(source_, "ALTER TABLE accounts ADD COLUMN extra VARCHAR(20)");
+  ExecOrDie(source_, "UPDATE accounts SET extra = 'x3' WHERE id = 3");
+  ExecOrDie(source_, "ALTER TABLE accounts DROP COLUMN note");
+  ExecOrDie(source_, "INSERT INTO accounts (id, balance, extra) VALUES (900003, 3.50, 'x4')");
+  const std::string key = source_schema_ + ".accounts";
+  auto equal = [&](const std::vector<std::string>& columns) {
+    return CompareSimple(source_, source_schema_, target_, target_schema_, "accounts", columns,
+                         {"id"});
+  };
+  auto target_has = [&](const std::string& column) {
+    return QueryValue(target_,
+                      "SELECT count(*) FROM information_schema.columns WHERE "
+                      "table_schema = '" +
+                          target_schema_ + "' AND table_name = 'accounts' AND " +
+                          "column_name = '" + column + "'") == "1";
+  };
+  {
+    BackgroundRun run(task_, work, "--start-type resume-processing");
+    EXPECT_TRUE(WaitUntil(
+        [&] {
+          return equal({"id", "balance", "extra"}).empty();
+        },
+        std::chrono::seconds(60)))
+        << equal({"id", "balance", "extra"}) << run.Output();
+    EXPECT_FALSE(target_has("note")) << run.Output();
+    // A rename suspends the table; it is still suspended after a restart, and its reload then
+    // plans it from the source as it is, not from the columns the session resumed with.
+    ExecOrDie(source_, GetParam().source == Engine::kPostgres
+                           ? "ALTER TABLE accounts RENAME COLUMN extra TO remark"
+                           : "ALTER TABLE accounts CHANGE extra remark VARCHAR(20)");
+    ExecOrDie(source_, "UPDATE accounts SET remark = 'renamed' WHERE id = 4");
+    ASSERT_TRUE(WaitUntil(
+        [&] {
+          return ReadTables(run.state_dir())[key].table_state == state::TableState::kTableError;
+        },
+        std::chrono::seconds(60)))
+        << run.Output();
+    stop(run);
+  }
+  BackgroundRun run(task_, work, "--start-type resume-processing");
+  ASSERT_TRUE(WaitForCapture(run)) << run.Output();
+  RunResult reload = RunSwitchyardCommand("reload '" + work + "/task.json' --table " + key +
+                                          " --state-dir '" + run.state_dir() + "'");
+  ASSERT_EQ(reload.exit_code, 0) << reload.output;
+  ASSERT_TRUE(
+      WaitUntil([&] { return run.Output().find(".accounts reloaded at") != std::string::npos; },
+                std::chrono::seconds(120)))
+      << run.Output();
+  ExecOrDie(source_, "UPDATE accounts SET remark = 'after reload' WHERE id = 5");
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        return equal({"id", "balance", "remark"}).empty();
+      },
+      std::chrono::seconds(60)))
+      << equal({"id", "balance", "remark"}) << run.Output();
+  EXPECT_FALSE(target_has("extra")) << run.Output();
+  EXPECT_EQ(ReadTables(run.state_dir())[key].table_state, state::TableState::kTableCompleted);
+  stop(run);
+}
+
 TEST_P(FullLoadAndCdc, ARenamedColumnSuspendsTheTableUntilAReload) {
   const std::string work = MakeTempDir("sy-" + id_ + "-rename");
   BackgroundRun run(task_, work);

@@ -103,6 +103,9 @@ class BackgroundRun {
       : state_dir_(work_dir + "/state"), output_file_(work_dir + "/output.txt") {
     const std::string task_file = work_dir + "/task.json";
     std::ofstream(task_file) << task.dump(2);
+    // Emptied here, not only by the shell's redirect: until the child gets that far, a test
+    // reading Output() would see an earlier run's lines in the same work directory.
+    std::ofstream(output_file_, std::ios::trunc);
     const std::string cmd = std::string("exec ") + SWITCHYARD_BINARY + " run '" + task_file +
                             "' --status-interval 60 --state-dir '" + state_dir_ + "' " +
                             extra_args + " >'" + output_file_ + "' 2>&1";

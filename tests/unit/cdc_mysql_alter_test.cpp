@@ -10,14 +10,18 @@ namespace {
 using Names = std::vector<std::string>;
 
 TEST(CdcMySqlAlter, AddAndDropColumnsChangeTheNames) {
-  EXPECT_EQ(MySqlColumnsAfterAlter("ALTER TABLE accounts ADD COLUMN extra VARCHAR(20) DEFAULT 'a,b'",
-                                   {"id", "note"}),
+  EXPECT_EQ(MySqlColumnsAfterAlter(
+                "ALTER TABLE accounts ADD COLUMN extra VARCHAR(20) DEFAULT 'a,b'", {"id", "note"}),
             (Names{"id", "note", "extra"}));
   EXPECT_EQ(MySqlColumnsAfterAlter("alter table `db`.`t` drop column `note`, add x int after id",
                                    {"id", "note"}),
             (Names{"id", "x"}));
   EXPECT_EQ(MySqlColumnsAfterAlter("ALTER TABLE t DROP COLUMN IF EXISTS gone", {"id"}),
             (Names{"id"}));
+  // A column already there (ADD COLUMN IF NOT EXISTS changed nothing): still one name.
+  EXPECT_EQ(
+      MySqlColumnsAfterAlter("ALTER TABLE t ADD COLUMN IF NOT EXISTS Note INT", {"id", "note"}),
+      (Names{"id", "note"}));
 }
 
 TEST(CdcMySqlAlter, IndexesAndTypeChangesKeepTheNames) {

@@ -476,7 +476,11 @@ std::optional<std::vector<std::string>> MySqlColumnsAfterAlter(
       const std::string name = Identifier(c);
       if (name.empty()) return std::nullopt;
       if (verb == "add") {
-        columns.push_back(name);  // FIRST / AFTER only reorder; names decide
+        // FIRST / AFTER only reorder; names decide. A name already there: ADD COLUMN IF NOT
+        // EXISTS, which changed nothing (a plain ADD of it fails and is not logged).
+        if (std::none_of(columns.begin(), columns.end(),
+                         [&](const std::string& c) { return Lower(c) == Lower(name); }))
+          columns.push_back(name);
       } else {
         erase(name);
       }

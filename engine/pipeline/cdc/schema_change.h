@@ -18,6 +18,10 @@
 // On success the plan in `plans` is replaced in place (the streams and the applier hold a
 // pointer to the vector, so they see the new plan from the next change on).
 //
+// The plan compared with is the columns last followed: a resumed session starts from those the
+// table had at its checkpoint (table_shapes.h), so a change replayed after a crash or made
+// while the engine was stopped is met with the columns before it.
+//
 // Caveat: the catalog is read "now", later than the stream's position. Column names come from
 // the stream's point (columns_now); a column's type or default is the catalog's current one.
 #pragma once
