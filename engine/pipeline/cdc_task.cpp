@@ -264,6 +264,25 @@ void CountChanges(const cdc::SourceTransaction& txn,
   }
 }
 
+// ChangeProcessingDdlHandlingPolicy.HandleSourceTableTruncated false: a TRUNCATE on the source
+// is not applied to the target (counted as a DDL, not as applied), and said so in the log.
+Status LeaveOutTruncates(cdc::SourceTransaction* txn, const std::vector<TablePlan>& plans,
+                         std::map<size_t, state::ChangeCounts>* totals) {
+  bool any = false;
+  for (const auto& change : txn->changes) any = any || change.op == cdc::ChangeOp::kTruncate;
+  if (!any) return Status::Ok();
+  return txn->changes.Filter([&](const cdc::RowChange& c) {
+    if (c.op != cdc::ChangeOp::kTruncate) return true;
+    (*totals)[c.table].ddls += 1;
+    SY_LOG(kWarning, Component::kTargetApply,
+           plans[c.table].SourceName()
+               << " was truncated on the source (transaction committed at "
+               << txn->commit_position.text
+               << "); not applied to the target (HandleSourceTableTruncated is false)");
+    return false;
+  });
+}
+
 void WriteCounts(const std::map<size_t, state::ChangeCounts>& totals,
                  const std::vector<TablePlan>& plans, state::StateStore& store) {
   for (const auto& [table, counts] : totals) {
@@ -527,6 +546,9 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
                                            << " of them spilled to disk (MemoryLimitTotal)");
       }
       SY_RETURN_IF_ERROR(filter.Filter(&t));  // counted as captured before this, as always
+      if (!task.settings.ddl_handling.handle_source_table_truncated) {
+        SY_RETURN_IF_ERROR(LeaveOutTruncates(&t, plans, &counts));
+      }
       // Counted here, in the same pass, so a spilled transaction is not read back once more.
       CountChanges(t, &counts);
     }

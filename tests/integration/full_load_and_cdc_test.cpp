@@ -564,6 +564,44 @@ TEST_P(FullLoadAndCdc, ColumnsChangedWhileStoppedAreFollowedAndAReloadAfterARest
   stop(run);
 }
 
+TEST_P(FullLoadAndCdc, ATruncateIsAppliedUnlessHandleSourceTableTruncatedIsFalse) {
+  for (const bool handle : {true, false}) {
+    SCOPED_TRACE(handle ? "HandleSourceTableTruncated true" : "HandleSourceTableTruncated false");
+    task_["ReplicationTaskSettings"]["ChangeProcessingDdlHandlingPolicy"] = {
+        {"HandleSourceTableTruncated", handle}};
+    const std::string work = MakeTempDir("sy-" + id_ + "-truncate");
+    BackgroundRun run(task_, work);
+    ASSERT_TRUE(WaitForCapture(run)) << run.Output();
+    const std::string target_events =
+        catalog::QuoteQualified(GetParam().target, target_schema_, "events");
+    const std::string before = QueryValue(target_, "SELECT count(*) FROM " + target_events);
+    ExecOrDie(source_, "TRUNCATE TABLE events");
+    const std::string k = handle ? "41" : "42";  // the first round's row is still there
+    ExecOrDie(source_, "INSERT INTO events VALUES (" + k + ", 'after the truncate')");
+    auto arrived = [&] {
+      return QueryValue(target_, "SELECT count(*) FROM " + target_events + " WHERE k = " + k) ==
+             "1";
+    };
+    ASSERT_TRUE(WaitUntil(arrived, std::chrono::seconds(60))) << run.Output();
+    if (handle) {
+      EXPECT_EQ(CompareSimple(source_, source_schema_, target_, target_schema_, "events",
+                              {"k", "payload"}, {"k", "payload"}),
+                "");
+    } else {
+      // The rows the source had before the truncate are all still there, and the new one.
+      EXPECT_NE(before, "0");
+      EXPECT_EQ(QueryValue(target_, "SELECT count(*) FROM " + target_events),
+                std::to_string(std::stoll(before) + 1));
+      EXPECT_NE(
+          run.Output().find("not applied to the target (HandleSourceTableTruncated is false)"),
+          std::string::npos)
+          << run.Output();
+    }
+    run.Signal(SIGTERM);
+    EXPECT_EQ(run.Wait(), 0) << run.Output();
+  }
+}
+
 TEST_P(FullLoadAndCdc, ARenamedColumnSuspendsTheTableUntilAReload) {
   const std::string work = MakeTempDir("sy-" + id_ + "-rename");
   BackgroundRun run(task_, work);
