@@ -126,15 +126,6 @@ class HandoffFilter {
   const std::vector<bool>* active_;
 };
 
-int64_t ChangeBytes(const cdc::SourceTransaction& txn) {
-  int64_t bytes = 0;
-  for (const auto& c : txn.changes) {
-    for (const auto& v : c.before) bytes += static_cast<int64_t>(v.bytes.size());
-    for (const auto& v : c.after) bytes += static_cast<int64_t>(v.bytes.size());
-  }
-  return bytes;
-}
-
 // Apply exceptions go to the state store (the console and `status` read them there); a
 // suspended table shows "Table error" with the server's message.
 cdc::ApplyErrorHandling ErrorHandling(const config::TaskConfig& task, state::StateStore& store) {
@@ -529,7 +520,7 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
   std::vector<cdc::SourceTransaction> batch;
   std::vector<std::pair<int64_t, int64_t>> sizes;  // rows, bytes of each transaction in `batch`
   auto add_to_batch = [&](cdc::SourceTransaction txn) {
-    sizes.emplace_back(static_cast<int64_t>(txn.changes.size()), ChangeBytes(txn));
+    sizes.emplace_back(static_cast<int64_t>(txn.changes.size()), txn.changes.value_bytes());
     if (metrics != nullptr)
       metrics->OnRead(txn.commit_time, sizes.back().first, sizes.back().second);
     batch.push_back(std::move(txn));

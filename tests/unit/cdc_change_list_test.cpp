@@ -131,6 +131,32 @@ TEST_F(ChangeListSpill, FilterKeepsOrderAcrossSpilledChunks) {
   EXPECT_EQ(SpillFiles(), 1u);  // the filtered copy's; the original's is removed
 }
 
+TEST_F(ChangeListSpill, ValueBytesCountEveryValueWithoutReadingTheSpillBack) {
+  auto space = SpillSpace::Open(dir_.string(), 1 << 20);
+  ASSERT_TRUE(space.ok());
+  ChangeList list(space->get(), Stage::kTarget);
+  int64_t want = 0, want_kept = 0;
+  for (size_t i = 0; i < 30000; ++i) {
+    const RowChange c = Numbered(i);
+    int64_t bytes = 0;
+    for (const auto* values : {&c.before, &c.after}) {
+      for (const auto& v : *values) bytes += static_cast<int64_t>(v.bytes.size());
+    }
+    want += bytes;
+    if (c.table != 2) want_kept += bytes;
+    ASSERT_TRUE(list.Append(c).ok());
+  }
+  ASSERT_GT(list.spilled_changes(), 0);
+  EXPECT_EQ(list.value_bytes(), want);
+  ASSERT_TRUE(list.Filter([](const RowChange& c) { return c.table != 2; }).ok());
+  EXPECT_EQ(list.value_bytes(), want_kept);
+  ChangeList moved = std::move(list);
+  EXPECT_EQ(moved.value_bytes(), want_kept);
+  EXPECT_EQ(list.value_bytes(), 0);
+  moved.clear();
+  EXPECT_EQ(moved.value_bytes(), 0);
+}
+
 TEST_F(ChangeListSpill, MovedListsKeepTheirFileAndAccounting) {
   auto space = SpillSpace::Open(dir_.string(), 1 << 20);
   ASSERT_TRUE(space.ok());

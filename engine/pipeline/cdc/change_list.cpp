@@ -94,6 +94,7 @@ struct ChangeList::State {
   UniqueFd fd;
   int64_t file_end = 0;
   std::deque<size_t> cache;  // indices of cached chunks, oldest first
+  int64_t value_bytes = 0;   // see ChangeList::value_bytes()
 
   void Charge(int64_t changes, int64_t bytes) {
     if (space != nullptr) space->ChargeResident(stage, changes, bytes);
@@ -111,6 +112,7 @@ struct ChangeList::State {
     }
     chunks.clear();
     cache.clear();
+    value_bytes = 0;
     if (fd.get() >= 0) {
       fd.reset();
       unlink(path.c_str());
@@ -242,6 +244,9 @@ Status ChangeList::Append(RowChange change) {
   tail.rows.push_back(std::move(change));
   tail.count += 1;
   tail.bytes += bytes;
+  for (const auto* values : {&tail.rows.back().before, &tail.rows.back().after}) {
+    for (const auto& v : *values) state_->value_bytes += static_cast<int64_t>(v.bytes.size());
+  }
   state_->Charge(1, bytes);
   ++size_;
   return Status::Ok();
@@ -313,6 +318,8 @@ Status ChangeList::Filter(const std::function<bool(const RowChange&)>& keep) {
   *this = std::move(kept);
   return Status::Ok();
 }
+
+int64_t ChangeList::value_bytes() const { return state_->value_bytes; }
 
 int64_t ChangeList::spilled_changes() const {
   int64_t n = 0;

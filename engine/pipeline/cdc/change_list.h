@@ -62,6 +62,9 @@ class ChangeList {
   void push_back(RowChange change);
 
   size_t size() const { return size_; }
+  // The bytes of every value before and after, summed as the changes were added: the size of
+  // the transaction's data (metrics, batch limits) without reading spilled chunks back.
+  int64_t value_bytes() const;
   bool empty() const { return size_ == 0; }
   const RowChange& operator[](size_t i) const;
 
