@@ -179,6 +179,20 @@ class FullLoadAndCdc : public ::testing::TestWithParam<Case> {
                                  ") SELECT g, CONCAT('big ', g) FROM s");
   }
 
+  // `switchyard reload` of accounts in the running task, then waits for it to be reloaded:
+  // compared only once the reload is over, as on MariaDB 10.11 a full scan of a table while a
+  // bulk LOAD DATA fills it once hung both statements inside the server (seen under CPU load).
+  void ReloadAccounts(const BackgroundRun& run, const std::string& work) {
+    RunResult reload =
+        RunSwitchyardCommand("reload '" + work + "/task.json' --table " + source_schema_ +
+                             ".accounts --state-dir '" + run.state_dir() + "'");
+    ASSERT_EQ(reload.exit_code, 0) << reload.output;
+    ASSERT_TRUE(
+        WaitUntil([&] { return run.Output().find(".accounts reloaded at") != std::string::npos; },
+                  std::chrono::seconds(120)))
+        << run.Output();
+  }
+
   std::string id_, source_schema_, target_schema_;
   endpoints::ConnectionParams source_, target_;
   std::optional<SlotGuard> slot_;
@@ -545,13 +559,7 @@ TEST_P(FullLoadAndCdc, ColumnsChangedWhileStoppedAreFollowedAndAReloadAfterARest
   }
   BackgroundRun run(task_, work, "--start-type resume-processing");
   ASSERT_TRUE(WaitForCapture(run)) << run.Output();
-  RunResult reload = RunSwitchyardCommand("reload '" + work + "/task.json' --table " + key +
-                                          " --state-dir '" + run.state_dir() + "'");
-  ASSERT_EQ(reload.exit_code, 0) << reload.output;
-  ASSERT_TRUE(
-      WaitUntil([&] { return run.Output().find(".accounts reloaded at") != std::string::npos; },
-                std::chrono::seconds(120)))
-      << run.Output();
+  ASSERT_NO_FATAL_FAILURE(ReloadAccounts(run, work));
   ExecOrDie(source_, "UPDATE accounts SET remark = 'after reload' WHERE id = 5");
   EXPECT_TRUE(WaitUntil(
       [&] {
@@ -627,15 +635,7 @@ TEST_P(FullLoadAndCdc, ARenamedColumnSuspendsTheTableUntilAReload) {
             .empty();
       },
       std::chrono::seconds(60)));
-  RunResult reload = RunSwitchyardCommand("reload '" + work + "/task.json' --table " + key +
-                                          " --state-dir '" + run.state_dir() + "'");
-  ASSERT_EQ(reload.exit_code, 0) << reload.output;
-  // Compared only once the reload is over: on MariaDB 10.11 a full scan of a table while a bulk
-  // LOAD DATA fills it once hung both statements inside the server (seen under CPU load).
-  ASSERT_TRUE(
-      WaitUntil([&] { return run.Output().find(".accounts reloaded at") != std::string::npos; },
-                std::chrono::seconds(120)))
-      << run.Output();
+  ASSERT_NO_FATAL_FAILURE(ReloadAccounts(run, work));
   ExecOrDie(source_, "UPDATE accounts SET remark = 'after reload' WHERE id = 4");
   auto equal = [&] {
     return CompareSimple(source_, source_schema_, target_, target_schema_, "accounts",

@@ -591,7 +591,10 @@ TEST(PgReplication, LargeTransactionArrivesInStreamChunksAndAbortedOneAsStreamAb
   }
   EXPECT_EQ(committed_rows, kRows);
   // Only what was streamed before the abort arrives; all of it must be discarded by the reader.
-  EXPECT_GT(aborted_rows, 0);
+  // How much that is depends on timing: a walsender that decodes the transaction after its
+  // ROLLBACK (a busy machine) meets the abort on its first catalog lookup and streams an empty
+  // chunk (seen once with 0 rows), so only the bound is certain.
+  EXPECT_LE(aborted_rows, 4000);
 }
 
 TEST(PgReplication, KeepaliveReplyRequestsAnsweredKeepTheStreamAliveUnansweredDropIt) {
