@@ -14,6 +14,7 @@
 #include "engine/pipeline/cdc/control_table.h"
 #include "engine/pipeline/cdc/pg_slot.h"
 #include "engine/pipeline/cdc/retained_log.h"
+#include "engine/pipeline/cdc/table_shapes.h"
 #include "engine/pipeline/cdc_task.h"
 #include "engine/pipeline/full_load.h"
 #include "engine/pipeline/sequences.h"
@@ -169,12 +170,16 @@ Status TaskRunner::CopySourceSequences(const std::vector<config::MappedTable>& m
 
 // A table this task captured (its state says so) that the source no longer has under its name
 // when capture starts again was dropped or renamed while the engine was not running (or just
-// before a crash recorded it): it is not planned, so without this its state would still say
-// "Table completed". The target table is not touched: which of the two happened is not known.
-void TaskRunner::MarkTablesGoneFromTheSource(state::StateStore& store,
-                                             const std::vector<TablePlan>& plans) {
+// before a crash recorded it). Its changes before that are still in the stream after the
+// checkpoint, so it is planned from the columns CDC last followed (table_shapes.h): they are
+// applied, and the stream's DROP/RENAME (MySQL) or the catalog watch (PostgreSQL: "gone", as a
+// drop cannot be told from a rename there) ends its capture. Without a recorded shape (a state
+// directory of an older version) it is marked "Table error" and its target table not touched.
+std::vector<TablePlan> TaskRunner::PlanTablesGoneFromTheSource(
+    state::StateStore& store, const std::vector<TablePlan>& plans) {
+  std::vector<TablePlan> gone;
   auto tables = store.ListTables();
-  if (!tables.ok()) return;
+  if (!tables.ok()) return gone;
   for (const auto& t : *tables) {
     if (t.table_state != state::TableState::kTableCompleted) continue;
     if (!task_.table_mappings.SelectsTable(t.schema_name, t.table_name)) continue;
@@ -182,6 +187,20 @@ void TaskRunner::MarkTablesGoneFromTheSource(state::StateStore& store,
       return p.source.schema == t.schema_name && p.source.name == t.table_name;
     });
     if (planned) continue;
+    auto plan = cdc::PlanFromLastShape(store, t, task_.target.engine);
+    if (plan.ok() && *plan) {
+      SY_LOG(kWarning, Component::kTaskManager,
+             t.schema_name << "." << t.table_name
+                           << ": not on the source any more (dropped or renamed while the task "
+                              "was not running); its changes up to then are applied with the "
+                              "columns it had, then its capture ends");
+      gone.push_back(std::move(**plan));
+      continue;
+    }
+    if (!plan.ok()) {
+      SY_LOG(kWarning, Component::kTaskManager,
+             t.schema_name << "." << t.table_name << ": " << plan.status().message());
+    }
     const std::string why =
         "not on the source when change capture started again (dropped or renamed while the "
         "task was not running); its changes are not captured and the target table was not "
@@ -189,15 +208,18 @@ void TaskRunner::MarkTablesGoneFromTheSource(state::StateStore& store,
     SY_LOG(kWarning, Component::kTaskManager, t.schema_name << "." << t.table_name << ": " << why);
     (void)store.SetTableState(t.schema_name, t.table_name, state::TableState::kTableError, why);
   }
+  return gone;
 }
 
 RunOutcome TaskRunner::RunChangeCapture(state::StateStore& store,
-                                        const std::vector<TablePlan>& plans, bool after_load) {
+                                        const std::vector<TablePlan>& catalog_plans,
+                                        bool after_load) {
   CdcOptions options;
   options.state_dir = state_dir_;
   options.metrics = metrics_.get();
   options.commands = &commands_;
-  MarkTablesGoneFromTheSource(store, plans);
+  std::vector<TablePlan> plans = catalog_plans;
+  for (auto& p : PlanTablesGoneFromTheSource(store, catalog_plans)) plans.push_back(std::move(p));
   for (const auto& p : plans) {
     auto rec = store.GetTable(p.source.schema, p.source.name);
     // Changes up to the position the table was (re)loaded at are in its rows already.

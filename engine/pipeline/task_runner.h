@@ -57,8 +57,11 @@ class TaskRunner {
   // the snapshot position its load recorded, and tables whose load failed are left out.
   RunOutcome RunChangeCapture(state::StateStore& store, const std::vector<TablePlan>& plans,
                               bool after_load);
-  // Captured tables the source no longer has under their names: "Table error" with why.
-  void MarkTablesGoneFromTheSource(state::StateStore& store, const std::vector<TablePlan>& plans);
+  // Captured tables the source no longer has under their names: plans from their recorded
+  // columns, so their changes up to the drop or rename are replayed (returned, to be added to
+  // `plans`); without a recorded shape, "Table error" with why.
+  std::vector<TablePlan> PlanTablesGoneFromTheSource(state::StateStore& store,
+                                                     const std::vector<TablePlan>& plans);
   // MigrationType full-load-and-cdc: the full load under a snapshot whose source position is
   // known (a new slot's exported snapshot, or aligned MariaDB snapshots), then CDC from there.
   RunOutcome RunFullLoadAndCdc(state::StateStore& store, std::vector<TablePlan> plans,

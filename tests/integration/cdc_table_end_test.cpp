@@ -2,7 +2,8 @@
 // .HandleSourceTableDropped): that table's capture ends with its reason in the state store
 // ("Table error"), its target table is dropped or kept per the setting, and the other tables go
 // on and end equal value for value. A kill -9 right after the target DROP, before the next
-// checkpoint, resumes without failing and without bringing the table back.
+// checkpoint, resumes without failing and without bringing the table back. A drop or rename
+// while the engine is stopped ends the capture too, after the changes made before it.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -209,6 +210,47 @@ TEST_P(CdcTableEnd, AKillRightAfterTheTargetDropResumesWithoutTheTable) {
   EXPECT_EQ(Table(run, "gone").table_state, state::TableState::kTableError);
   EXPECT_NE(Table(run, "gone").last_error.find("dropped on the source at"), std::string::npos)
       << Table(run, "gone").last_error;
+  run.Signal(SIGTERM);
+  EXPECT_EQ(run.Wait(), 0) << run.Output();
+}
+
+TEST_P(CdcTableEnd, ChangesBeforeADropOrRenameWhileStoppedAreAppliedBeforeTheCaptureEnds) {
+  task_["ReplicationTaskSettings"]["ChangeProcessingDdlHandlingPolicy"] = {
+      {"HandleSourceTableDropped", false}};
+  const std::string work = MakeTempDir("sy-" + id_ + "-stopped");
+  {
+    BackgroundRun run(task_, work);
+    ASSERT_TRUE(WaitForCapture(run)) << run.Output();
+    run.Signal(SIGTERM);
+    ASSERT_EQ(run.Wait(), 0) << run.Output();
+  }
+  // While the engine is stopped: the tables are no longer on the source when it starts again,
+  // but their last changes are in the stream after the checkpoint.
+  ExecOrDie(source_,
+            "INSERT INTO gone VALUES (100, 'late');\n"
+            "UPDATE gone SET v = 'changed' WHERE id = 5;\n"
+            "DELETE FROM gone WHERE id = 6;\n"
+            "UPDATE moved SET v = 'moved 7' WHERE id = 7;");
+  const auto gone_rows = Rows(source_, "SELECT id, v FROM gone ORDER BY id");
+  const auto moved_rows = Rows(source_, "SELECT id, v FROM moved ORDER BY id");
+  ExecOrDie(source_, "DROP TABLE gone");
+  ExecOrDie(source_, RenameSql("moved", "moved_away"));
+  ExecOrDie(source_, "INSERT INTO keep VALUES (100, 'k100')");
+  BackgroundRun run(task_, work, "--start-type resume-processing");
+  ASSERT_TRUE(WaitForCapture(run)) << run.Output();
+  ASSERT_TRUE(WaitForTableError(run, "gone")) << run.Output();
+  ASSERT_TRUE(WaitForTableError(run, "moved")) << run.Output();
+  auto target_rows = [&](const std::string& table) {
+    return Rows(target_, "SELECT id, v FROM " +
+                             catalog::QuoteQualified(GetParam().target, target_schema_, table) +
+                             " ORDER BY id");
+  };
+  EXPECT_EQ(target_rows("gone"), gone_rows) << run.Output();
+  EXPECT_EQ(target_rows("moved"), moved_rows) << run.Output();
+  EXPECT_NE(Table(run, "gone").last_error.find("left as it is"), std::string::npos)
+      << Table(run, "gone").last_error;
+  EXPECT_TRUE(WaitUntil([&] { return KeepDifferences().empty(); }, std::chrono::seconds(30)))
+      << KeepDifferences() << run.Output();
   run.Signal(SIGTERM);
   EXPECT_EQ(run.Wait(), 0) << run.Output();
 }

@@ -118,13 +118,28 @@ Result<bool> Before(const state::TableShapeRecord& a, const state::TableShapeRec
   return a.id < b.id;
 }
 
+// The row in force after all of `rows`.
+Result<std::optional<state::TableShapeRecord>> Latest(
+    const std::vector<state::TableShapeRecord>& rows) {
+  std::optional<state::TableShapeRecord> last;
+  for (const auto& row : rows) {
+    bool later = !last;
+    if (last) {
+      SY_ASSIGN_OR_RETURN(later, Before(*last, row));
+    }
+    if (later) last = row;
+  }
+  return last;
+}
+
 }  // namespace
 
 std::string ShapeJson(const TablePlan& plan) {
   json source = json::array(), target = json::array();
   for (const auto& c : plan.source.columns) source.push_back(SourceColumnJson(c));
   for (const auto& c : plan.target.columns) target.push_back(TargetColumnJson(c));
-  return json{{"source", source}, {"target", target}}.dump();
+  return json{{"source", source}, {"target", target}, {"target_key", plan.target.primary_key}}
+      .dump();
 }
 
 Status ApplyShapeJson(const std::string& text, TablePlan* plan) {
@@ -139,6 +154,8 @@ Status ApplyShapeJson(const std::string& text, TablePlan* plan) {
     }
     plan->source.columns = std::move(source);
     plan->target.columns = std::move(target);
+    if (j.contains("target_key"))
+      plan->target.primary_key = j.at("target_key").get<std::vector<std::string>>();
     return Status::Ok();
   } catch (const json::exception& e) {
     return Status::InvalidArgument("the recorded columns of " + plan->SourceName() +
@@ -152,8 +169,8 @@ Status RestoreShapeAt(state::StateStore& store, const std::string& resume_after,
   const std::string& schema = plan->source.schema;
   const std::string& name = plan->source.name;
   SY_ASSIGN_OR_RETURN(auto rows, store.ListTableShapes(schema, name));
-  std::optional<state::TableShapeRecord> last;
-  for (const auto& row : rows) {
+  std::vector<state::TableShapeRecord> kept;
+  for (auto& row : rows) {
     if (!row.after_position.empty() && !resume_after.empty()) {
       SY_ASSIGN_OR_RETURN(int cmp, ComparePositions(row.after_position, resume_after));
       if (cmp >= 0) {
@@ -162,19 +179,32 @@ Status RestoreShapeAt(state::StateStore& store, const std::string& resume_after,
         continue;
       }
     }
-    if (!last) {
-      last = row;
-      continue;
-    }
-    SY_ASSIGN_OR_RETURN(bool before, Before(*last, row));
-    if (before) last = row;
+    kept.push_back(std::move(row));
   }
+  SY_ASSIGN_OR_RETURN(auto last, Latest(kept));
   const std::string now = ShapeJson(*plan);
   if (!last) return store.AddTableShape(schema, name, "", now);
   if (last->shape_json == now) return Status::Ok();
   SY_RETURN_IF_ERROR(ApplyShapeJson(last->shape_json, plan));
   *changed = true;
   return Status::Ok();
+}
+
+Result<std::optional<TablePlan>> PlanFromLastShape(state::StateStore& store,
+                                                   const state::TableRecord& table,
+                                                   catalog::Engine target_engine) {
+  SY_ASSIGN_OR_RETURN(auto rows, store.ListTableShapes(table.schema_name, table.table_name));
+  SY_ASSIGN_OR_RETURN(auto last, Latest(rows));
+  if (!last || table.target_table.empty()) return std::optional<TablePlan>();
+  TablePlan plan;
+  plan.source.schema = table.schema_name;
+  plan.source.name = table.table_name;
+  plan.target.engine = target_engine;
+  plan.target.schema = table.target_schema;
+  plan.target.name = table.target_table;
+  plan.segments.emplace_back();  // never loaded from this plan: a reload plans anew
+  SY_RETURN_IF_ERROR(ApplyShapeJson(last->shape_json, &plan));
+  return std::optional<TablePlan>(std::move(plan));
 }
 
 Status RecordShape(state::StateStore& store, const std::string& after_position,

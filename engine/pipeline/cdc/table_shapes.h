@@ -24,6 +24,7 @@
 // DROP check the target first), so meeting it again is safe.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "engine/common/status.h"
@@ -32,8 +33,8 @@
 
 namespace switchyard::pipeline::cdc {
 
-// The columns of `plan` (source and target) as JSON, and back into a plan: only the column
-// lists are replaced; keys, indexes and the rest stay as planned.
+// The columns of `plan` (source and target, and the target's key) as JSON, and back into a
+// plan: only those are replaced; indexes and the rest stay as planned.
 std::string ShapeJson(const TablePlan& plan);
 Status ApplyShapeJson(const std::string& json, TablePlan* plan);
 
@@ -43,6 +44,14 @@ Status ApplyShapeJson(const std::string& json, TablePlan* plan);
 // the plan as the base when the table has no rows.
 Status RestoreShapeAt(state::StateStore& store, const std::string& resume_after, TablePlan* plan,
                       bool* changed);
+
+// A plan for a captured table that is no longer on the source (dropped or renamed while the
+// engine was stopped), from its last recorded shape and its state-store record: enough to
+// decode and apply its changes up to the drop or rename, which the stream then ends (a reload
+// plans the table anew). nullopt when the table has no recorded shape.
+Result<std::optional<TablePlan>> PlanFromLastShape(state::StateStore& store,
+                                                   const state::TableRecord& table,
+                                                   catalog::Engine target_engine);
 
 // After a change to the table's columns was followed on the target.
 Status RecordShape(state::StateStore& store, const std::string& after_position,
