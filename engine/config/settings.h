@@ -114,7 +114,11 @@ struct ChangeProcessingTuning {
   int64_t batch_apply_timeout_max = 30;    // seconds
   int64_t batch_apply_memory_limit = 500;  // MB
   int64_t batch_split_size = 0;            // 0 = no limit
-  int64_t min_transaction_size = 1000;
+  // Transactional apply: source transactions collect into one target transaction until it
+  // has MinTransactionSize changes or CommitTimeout seconds passed since the first. DMS's
+  // default is 1000; ours is 0 (apply what has been read at once), which keeps CDCLatency low
+  // at moderate rates; a task file that sets it gets DMS's behaviour.
+  int64_t min_transaction_size = 0;
   int64_t commit_timeout = 1;         // seconds
   int64_t memory_limit_total = 1024;  // MB
   int64_t memory_keep_time = 60;      // seconds

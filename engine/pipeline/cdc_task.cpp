@@ -656,6 +656,7 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
       heartbeat.MaybeBeat();
       continue;
     }
+    const auto read_first = std::chrono::steady_clock::now();
     size_t batch_changes = txn->changes.size();
     add_to_batch(std::move(*txn));
     if (batch_apply && tuning.batch_apply_timeout_min > 0) {
@@ -682,6 +683,17 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
       while (batch.size() < kBatchTransactions && batch_changes < kBatchChanges) {
         SY_ASSIGN_OR_RETURN(auto more, source->NextIfReady());
         if (!more) break;
+        batch_changes += more->changes.size();
+        add_to_batch(std::move(*more));
+      }
+      // DMS MinTransactionSize / CommitTimeout (0 by default here: settings.h): wait for more
+      // transactions until the target transaction has that many changes or the time is up.
+      const auto until = read_first + std::chrono::seconds(tuning.commit_timeout);
+      while (!stop.stop_requested() &&
+             batch_changes < static_cast<size_t>(tuning.min_transaction_size) &&
+             std::chrono::steady_clock::now() < until) {
+        SY_ASSIGN_OR_RETURN(auto more, source->Next());
+        if (!more) continue;
         batch_changes += more->changes.size();
         add_to_batch(std::move(*more));
       }

@@ -610,6 +610,49 @@ TEST_P(FullLoadAndCdc, ATruncateIsAppliedUnlessHandleSourceTableTruncatedIsFalse
   }
 }
 
+TEST_P(FullLoadAndCdc, MinTransactionSizeGathersSourceTransactionsIntoOneTargetTransaction) {
+  // DMS MinTransactionSize/CommitTimeout: three source transactions, the first well before the
+  // others, reach the target in one transaction, which a trigger there records.
+  task_["ReplicationTaskSettings"]["ChangeProcessingTuning"] = {{"MinTransactionSize", 3},
+                                                                {"CommitTimeout", 600}};
+  const std::string work = MakeTempDir("sy-" + id_ + "-min-txn");
+  BackgroundRun run(task_, work);
+  ASSERT_TRUE(WaitForCapture(run)) << run.Output();
+  const Engine t = GetParam().target;
+  const std::string events = catalog::QuoteQualified(t, target_schema_, "events");
+  const std::string txlog = catalog::QuoteQualified(t, target_schema_, "txlog");
+  if (t == Engine::kPostgres) {
+    ExecOrDie(target_, "CREATE TABLE " + txlog +
+                           " (k INT, xid BIGINT);\n"
+                           "CREATE FUNCTION " +
+                           catalog::QuoteQualified(t, target_schema_, "log_xid") +
+                           "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO " + txlog +
+                           " VALUES (NEW.k, txid_current()); RETURN NEW; END $$;\n"
+                           "CREATE TRIGGER log_xid AFTER INSERT ON " +
+                           events + " FOR EACH ROW EXECUTE FUNCTION " +
+                           catalog::QuoteQualified(t, target_schema_, "log_xid") + "()");
+  } else {
+    ExecOrDie(target_, "CREATE TABLE " + txlog + " (k INT, xid BIGINT)");
+    ExecOrDie(target_, "CREATE TRIGGER " + catalog::QuoteQualified(t, target_schema_, "log_xid") +
+                           " AFTER INSERT ON " + events + " FOR EACH ROW INSERT INTO " + txlog +
+                           " SELECT NEW.k, trx_id FROM information_schema.innodb_trx WHERE "
+                           "trx_mysql_thread_id = CONNECTION_ID()");
+  }
+  ExecOrDie(source_, "INSERT INTO events VALUES (51, 'first')");
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // alone, it would be applied by now
+  ExecOrDie(source_, "INSERT INTO events VALUES (52, 'second')");
+  ExecOrDie(source_, "INSERT INTO events VALUES (53, 'third')");
+  auto logged = [&] { return QueryValue(target_, "SELECT count(*) FROM " + txlog); };
+  ASSERT_TRUE(WaitUntil([&] { return logged() == "3"; }, std::chrono::seconds(60)))
+      << logged() << run.Output();
+  EXPECT_EQ(QueryValue(target_, "SELECT count(DISTINCT xid) FROM " + txlog), "1");
+  EXPECT_EQ(CompareSimple(source_, source_schema_, target_, target_schema_, "events",
+                          {"k", "payload"}, {"k", "payload"}),
+            "");
+  run.Signal(SIGTERM);
+  EXPECT_EQ(run.Wait(), 0) << run.Output();
+}
+
 TEST_P(FullLoadAndCdc, ARenamedColumnSuspendsTheTableUntilAReload) {
   const std::string work = MakeTempDir("sy-" + id_ + "-rename");
   BackgroundRun run(task_, work);

