@@ -40,6 +40,19 @@ struct ConnectionParams {
 
 using SqlRow = std::vector<std::optional<std::string>>;
 
+// One statement of SqlSession::ExecutePipeline: `sql` is one statement whose $1..$n stand for
+// `params`, in text form (nullopt = NULL; a value cannot hold a NUL byte). The server infers each
+// parameter's type from where it stands, as it would for an untyped literal ('...'). No COPY.
+struct PipelinedStatement {
+  std::string sql;
+  std::vector<std::optional<std::string>> params;
+  // Keep a server-side prepared statement for this text (parsed and planned once per session,
+  // whatever the parameters) instead of parsing it each time. The parameter types are the ones
+  // inferred when it was first prepared: a caller whose parameters may come to mean something
+  // else for the same text (a table recreated with other column types) must vary the text.
+  bool prepare = false;
+};
+
 // A plain SQL connection: DDL, small queries, transaction control.
 class SqlSession {
  public:
@@ -58,6 +71,17 @@ class SqlSession {
   // empty). Statements must not contain a top-level ';'.
   virtual Status ExecuteBatch(const std::vector<std::string>& statements,
                               std::vector<int64_t>* counts) = 0;
+  // Whether ExecutePipeline is available (PostgreSQL); callers use ExecuteBatch otherwise.
+  virtual bool supports_pipeline() const { return false; }
+  // ExecuteBatch's contract for statements with parameters, sent in one go (PostgreSQL: libpq
+  // pipeline mode, extended query protocol, one Sync at the end): counts as for ExecuteBatch;
+  // the first failing statement ends the batch with counts->size() its index, and the
+  // statements after it do not run. Outside a transaction block the batch is one implicit
+  // transaction. A lost connection is a kConnectionError.
+  virtual Status ExecutePipeline(const std::vector<PipelinedStatement>& statements,
+                                 std::vector<int64_t>* counts) {
+    return Status::Unsupported("statement pipelines are not supported by this engine");
+  }
   // Quotes an identifier for this engine: "a""b" for PostgreSQL, `a``b` for MySQL.
   virtual std::string QuoteIdentifier(const std::string& name) const = 0;
   // Quotes a literal with the client library's escaping for this connection.

@@ -227,6 +227,8 @@ TEST_F(CdcMySqlStream, ChangesApplyToPostgresValueForValue) {
   };
   compare();
   EXPECT_EQ(Rows(*dst_, "SELECT count(*) FROM public.t")[0][0], "3");
+  // Applied on the pipelined path (prepared statements on PostgreSQL), none redone slower.
+  EXPECT_EQ(applier.stats().slower_path_redos, 0);
 
   // Phase 2, from a fresh stream at the last commit position: TRUNCATE, then new rows.
   auto last = ParsePosition(txns.back().commit_position.text);
@@ -249,6 +251,7 @@ TEST_F(CdcMySqlStream, ChangesApplyToPostgresValueForValue) {
   compare();
   EXPECT_EQ(Rows(*dst_, "SELECT count(*) FROM public.t")[0][0], "2");
   EXPECT_EQ(applier.stats().truncates, 1);
+  EXPECT_EQ(applier.stats().slower_path_redos, 0);
 }
 
 TEST_F(CdcMySqlStream, AddedColumnIsUnsupportedNamingIt) {

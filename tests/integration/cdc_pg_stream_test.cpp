@@ -268,6 +268,8 @@ TEST(CdcPgStream, ChangesApplyValueForValueAndReplayAfterConfirmGivesNothing) {
   EXPECT_EQ(last[0].changes[0].after[0].bytes, "5");
   ApplyAll(applier, last);
   EXPECT_EQ(CompareTables(source, target, ItemsCompare()), "");
+  // Applied on the pipelined path (prepared statements), none redone slower.
+  EXPECT_EQ(applier.stats().slower_path_redos, 0);
 }
 
 TEST(CdcPgStream, StreamedLargeTransactionArrivesWholeAndAbortedOneNotAtAll) {

@@ -14,9 +14,11 @@
 
 #include <libpq-fe.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/endpoints/endpoint.h"
@@ -45,6 +47,11 @@ class PgConnection final : public SqlSession {
   Result<std::vector<SqlRow>> Query(const std::string& sql) override;
   Status ExecuteBatch(const std::vector<std::string>& statements,
                       std::vector<int64_t>* counts) override;
+  bool supports_pipeline() const override { return true; }
+  // In pg_pipeline.cpp: libpq pipeline mode; statements with `prepare` become named prepared
+  // statements of this connection (at most kMaxPrepared; beyond that they are parsed each time).
+  Status ExecutePipeline(const std::vector<PipelinedStatement>& statements,
+                         std::vector<int64_t>* counts) override;
   std::string QuoteIdentifier(const std::string& name) const override;
   std::string QuoteLiteral(const std::string& value) const override;
   std::string ServerVersion() const override;
@@ -79,7 +86,22 @@ class PgConnection final : public SqlSession {
     void operator()(PGcancel* cancel) const { PQfreeCancel(cancel); }
   };
 
+  // One command sent in a pipeline: a prepare or an execution (pg_pipeline.cpp).
+  struct PipelineCommand;
+
   PgConnection(PGconn* conn, std::string describe);
+  // Sends `statements` into libpq's output buffer, then the Sync (pg_pipeline.cpp).
+  Status SendPipeline(const std::vector<PipelinedStatement>& statements,
+                      std::vector<PipelineCommand>* sent);
+  // Writes the output buffer while taking in what the server answers meanwhile.
+  Status FlushPipeline();
+
+  // Prepared statements by text, and the next name to give one. A name is recorded once the
+  // server confirmed the prepare (a protocol-level prepare is not undone by a rollback); the
+  // server forgets them with the connection, and so does this object.
+  static constexpr size_t kMaxPrepared = 10000;
+  std::unordered_map<std::string, std::string> prepared_;
+  uint64_t next_prepared_ = 0;
 
   std::unique_ptr<PGconn, ConnDeleter> conn_;
   // Created once at connect time: PQcancel on it is safe from any thread.

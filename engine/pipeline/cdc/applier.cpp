@@ -106,25 +106,43 @@ void Applier::Notify(const state::ApplyExceptionRecord& record, ApplyErrorAction
 }
 
 // Statements of the pipelined and net paths waiting to be sent, with the row count each one
-// must report. Full batches go at once; Flush() sends the rest.
+// must report. Full batches go at once; Flush() sends the rest: as one ExecuteBatch of text
+// statements, or, when some statement has parameters (PostgreSQL), as one ExecutePipeline.
 class Applier::Pipe {
  public:
   explicit Pipe(endpoints::SqlSession* target) : target_(target) {}
 
   Status Add(std::string sql, int64_t expect) {
-    bytes_ += sql.size();
-    sql_.push_back(std::move(sql));
+    endpoints::PipelinedStatement statement;
+    statement.sql = std::move(sql);
+    return Add(std::move(statement), expect);
+  }
+
+  Status Add(endpoints::PipelinedStatement statement, int64_t expect) {
+    // A prepared statement's text goes to the server once per session; its values every time.
+    bytes_ += statement.prepare ? kPerStatementBytes : statement.sql.size();
+    for (const auto& p : statement.params) bytes_ += p ? p->size() : 0;
+    pipeline_ = pipeline_ || statement.prepare || !statement.params.empty();
+    statements_.push_back(std::move(statement));
     expect_.push_back(expect);
-    if (sql_.size() >= kStatements || bytes_ >= kBytes) return Flush();
+    if (statements_.size() >= kStatements || bytes_ >= kBytes) return Flush();
     return Status::Ok();
   }
 
   // Any failure or unexpected count: the caller rolls back and redoes the transaction on the
   // direct path, which names the change at fault; this message is not shown to anyone.
   Status Flush() {
-    if (sql_.empty()) return Status::Ok();
+    if (statements_.empty()) return Status::Ok();
     std::vector<int64_t> counts;
-    Status st = target_->ExecuteBatch(sql_, &counts);
+    Status st;
+    if (pipeline_) {
+      st = target_->ExecutePipeline(statements_, &counts);
+    } else {
+      std::vector<std::string> sql;
+      sql.reserve(statements_.size());
+      for (auto& s : statements_) sql.push_back(std::move(s.sql));
+      st = target_->ExecuteBatch(sql, &counts);
+    }
     if (st.ok()) {
       for (size_t i = 0; i < counts.size(); ++i) {
         if (expect_[i] >= 0 && counts[i] != expect_[i]) {
@@ -135,9 +153,10 @@ class Applier::Pipe {
         }
       }
     }
-    sql_.clear();
+    statements_.clear();
     expect_.clear();
     bytes_ = 0;
+    pipeline_ = false;
     return st;
   }
 
@@ -146,10 +165,12 @@ class Applier::Pipe {
   // default 16 MB, MySQL 5.7's 4 MB), and round trips are already few at this size.
   static constexpr size_t kStatements = 1000;
   static constexpr size_t kBytes = 1 << 20;
+  static constexpr size_t kPerStatementBytes = 32;  // Bind/Execute of a prepared statement
   endpoints::SqlSession* target_;
-  std::vector<std::string> sql_;
+  std::vector<endpoints::PipelinedStatement> statements_;
   std::vector<int64_t> expect_;
   size_t bytes_ = 0;
+  bool pipeline_ = false;
 };
 
 Status Applier::ApplyPointers(const std::vector<const SourceTransaction*>& txns) {
@@ -304,6 +325,9 @@ Status Applier::ApplyOneByOne(const std::vector<const SourceTransaction*>& todo,
 
 Status Applier::QueueInOrder(const std::vector<const SourceTransaction*>& todo, ApplyStats* delta,
                              Pipe* pipe) {
+  // PostgreSQL: prepared statements, so that the target parses and plans each statement shape
+  // once per session rather than every change; MySQL: statements with literals.
+  const bool prepared = target_->supports_pipeline();
   // One builder per table for the whole batch: building one looks at every column name for
   // secrets, which is not work to repeat per change.
   std::vector<std::optional<ChangeSqlBuilder>> builders(plans_->size());
@@ -317,7 +341,6 @@ Status Applier::QueueInOrder(const std::vector<const SourceTransaction*>& todo, 
       if (ch.table >= plans_->size()) return Status::Internal("change for an unknown table");
       if (!builders[ch.table]) builders[ch.table].emplace(*target_, (*plans_)[ch.table]);
       const ChangeSqlBuilder& b = *builders[ch.table];
-      SqlText sql = b.NewText();
       if (ch.op == ChangeOp::kInsert) {
         std::vector<const std::vector<ChangeValue>*> rows{&ch.after};
         size_t bytes = 0;
@@ -327,18 +350,96 @@ Status Applier::QueueInOrder(const std::vector<const SourceTransaction*>& todo, 
           rows.push_back(&t->changes[++i].after);
           for (const auto& v : *rows.back()) bytes += v.bytes.size();
         }
-        SY_RETURN_IF_ERROR(b.InsertRows(rows, &sql));
         delta->inserts += static_cast<int64_t>(rows.size());
-        SY_RETURN_IF_ERROR(pipe->Add(sql.run(), static_cast<int64_t>(rows.size())));
+        SY_RETURN_IF_ERROR(prepared ? QueuePreparedInserts(rows, b, pipe)
+                                    : QueueInserts(rows, b, pipe));
         continue;
       }
       int64_t expect = -1;
       bool any_unchanged = false;
+      if (prepared) {
+        endpoints::PipelinedStatement statement;
+        Status st = PreparedChangeStatement(ch, b, &statement, &expect, &any_unchanged);
+        if (st.ok()) {
+          CountChange(ch.op, any_unchanged, delta);
+          SY_RETURN_IF_ERROR(pipe->Add(std::move(statement), expect));
+          continue;
+        }
+        if (st.code() != StatusCode::kUnsupported) return st;
+      }
+      SqlText sql = b.NewText();
       SY_RETURN_IF_ERROR(ChangeStatement(ch, b, &sql, &expect, &any_unchanged));
       CountChange(ch.op, any_unchanged, delta);
       SY_RETURN_IF_ERROR(pipe->Add(sql.run(), expect));
     }
   }
+  return Status::Ok();
+}
+
+Status Applier::QueueInserts(const std::vector<const std::vector<ChangeValue>*>& rows,
+                             const ChangeSqlBuilder& b, Pipe* pipe) const {
+  SqlText sql = b.NewText();
+  SY_RETURN_IF_ERROR(b.InsertRows(rows, &sql));
+  return pipe->Add(sql.run(), static_cast<int64_t>(rows.size()));
+}
+
+Status Applier::QueuePreparedInserts(const std::vector<const std::vector<ChangeValue>*>& rows,
+                                     const ChangeSqlBuilder& b, Pipe* pipe) const {
+  // Blocks of a power of two rows, largest first: a run of any length takes a handful of
+  // statements, and a table has at most a handful of INSERT shapes to prepare. A block stays
+  // within the protocol's 65,535 parameters.
+  const size_t columns = std::max<size_t>(1, rows.front()->size());
+  size_t most = 1;
+  while (most * 2 <= kPreparedInsertRows && most * 2 * columns <= 65535) most *= 2;
+  for (size_t at = 0; at < rows.size();) {
+    size_t n = most;
+    while (n > rows.size() - at) n /= 2;
+    const std::vector<const std::vector<ChangeValue>*> block(rows.begin() + at,
+                                                             rows.begin() + at + n);
+    at += n;
+    endpoints::PipelinedStatement statement;
+    statement.prepare = true;
+    statement.sql = b.TypesComment();
+    Status st = b.InsertRowsParams(block, &statement);
+    if (st.code() == StatusCode::kUnsupported) {
+      SY_RETURN_IF_ERROR(QueueInserts(block, b, pipe));
+      continue;
+    }
+    SY_RETURN_IF_ERROR(st);
+    SY_RETURN_IF_ERROR(pipe->Add(std::move(statement), static_cast<int64_t>(n)));
+  }
+  return Status::Ok();
+}
+
+Status Applier::PreparedChangeStatement(const RowChange& ch, const ChangeSqlBuilder& b,
+                                        endpoints::PipelinedStatement* statement, int64_t* expect,
+                                        bool* any_unchanged) const {
+  *expect = 1;
+  *any_unchanged = false;
+  statement->prepare = true;
+  statement->sql = b.TypesComment();
+  switch (ch.op) {
+    case ChangeOp::kTruncate:
+      return Status::Unsupported("TRUNCATE has no values");
+    case ChangeOp::kInsert:
+      return b.InsertRowsParams({&ch.after}, statement);
+    case ChangeOp::kUpdate:
+      if (std::all_of(ch.after.begin(), ch.after.end(),
+                      [](const ChangeValue& v) { return v.kind == ChangeValue::kUnchanged; })) {
+        return Status::Unsupported("an update that writes no column");  // ChangeStatement's SELECT
+      }
+      statement->sql += "UPDATE " + b.Table() + " SET ";
+      SY_RETURN_IF_ERROR(b.SetListParams(ch.after, statement, any_unchanged));
+      break;
+    case ChangeOp::kDelete:
+      statement->sql += "DELETE FROM " + b.Table();
+      break;
+  }
+  statement->sql += " WHERE ";
+  // A keyless table changes exactly one of possibly several identical rows.
+  if (b.keyless()) statement->sql += "ctid = (SELECT ctid FROM " + b.Table() + " WHERE ";
+  SY_RETURN_IF_ERROR(b.WhereParams(ch, statement));
+  if (b.keyless()) statement->sql += " LIMIT 1)";
   return Status::Ok();
 }
 

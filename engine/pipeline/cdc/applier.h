@@ -15,9 +15,13 @@
 //     back.
 //   pipelined (the default): one statement per change in source order, consecutive inserts
 //     into one table as one multi-row INSERT (up to 500 rows / 4 MB), sent up to 1,000
-//     statements or about 1 MB per round trip (SqlSession::ExecuteBatch), each statement's row
-//     count checked. A failure or a wrong count is redone on the direct path, which finds and
-//     reports the change at fault exactly.
+//     statements or about 1 MB per round trip, each statement's row count checked. A failure
+//     or a wrong count is redone on the direct path, which finds and reports the change at
+//     fault exactly. PostgreSQL targets get prepared statements with text parameters
+//     (SqlSession::ExecutePipeline: parsed and planned once per statement shape and session,
+//     not per change; the inserts as blocks of a power of two rows, up to 64); TRUNCATE, an
+//     update that writes no column and a value with a NUL byte go as literal statements in the
+//     same pipeline. MySQL targets get literal statements (SqlSession::ExecuteBatch).
 //   direct: statement by statement; a multi-row INSERT runs under a savepoint and, when it
 //     fails, its rows are applied one by one so the row at fault reports as it would alone.
 //   per change: the slow path for apply exceptions (below).
@@ -169,6 +173,18 @@ class Applier {
   // The pipelined and net paths' statements for `todo`, queued on `pipe`.
   Status QueueInOrder(const std::vector<const SourceTransaction*>& todo, ApplyStats* delta,
                       Pipe* pipe);
+  // One run of inserts into one table: one multi-row INSERT with literals; or, on PostgreSQL,
+  // prepared INSERTs of a power of two rows each (up to kPreparedInsertRows).
+  Status QueueInserts(const std::vector<const std::vector<ChangeValue>*>& rows,
+                      const ChangeSqlBuilder& b, Pipe* pipe) const;
+  Status QueuePreparedInserts(const std::vector<const std::vector<ChangeValue>*>& rows,
+                              const ChangeSqlBuilder& b, Pipe* pipe) const;
+  // ChangeStatement with parameters, to run as a prepared statement (PostgreSQL).
+  // Unsupported: take ChangeStatement's (TRUNCATE, an update that writes no column, a value a
+  // parameter cannot carry).
+  Status PreparedChangeStatement(const RowChange& change, const ChangeSqlBuilder& b,
+                                 endpoints::PipelinedStatement* statement, int64_t* expect,
+                                 bool* any_unchanged) const;
   Status QueueNet(const std::vector<const SourceTransaction*>& todo, ApplyStats* delta, Pipe* pipe);
   // The net updates of one table (NetRow::Op::kUpdate rows), bulk where the target allows.
   Status QueueNetUpdates(const NetTable& table, const ChangeSqlBuilder& b, ApplyStats* delta,
@@ -189,6 +205,7 @@ class Applier {
   static constexpr size_t kInsertBatchRows = 500;
   static constexpr size_t kInsertBatchBytes = 4 << 20;
   static constexpr size_t kDeleteBatchKeys = 500;
+  static constexpr size_t kPreparedInsertRows = 64;
   void Notify(const state::ApplyExceptionRecord& record, ApplyErrorAction action) const;
 
   endpoints::SqlSession* target_;

@@ -46,6 +46,18 @@ std::string ReplaceFieldVariable(const std::string& expr, const std::string& val
   return out;
 }
 
+// Appends `value` (column `column`'s) as the next parameter ($n) of `out`.
+Status PushParam(const std::string& column, std::optional<std::string> value,
+                 endpoints::PipelinedStatement* out) {
+  if (value && value->find('\0') != std::string::npos) {
+    return Status::Unsupported("column " + column +
+                               ": a value with a NUL byte cannot be a text parameter");
+  }
+  out->params.push_back(std::move(value));
+  out->sql += "$" + std::to_string(out->params.size());
+  return Status::Ok();
+}
+
 }  // namespace
 
 const char* ChangeOpName(ChangeOp op) {
@@ -90,6 +102,18 @@ ChangeSqlBuilder::ChangeSqlBuilder(const endpoints::SqlSession& session, const T
     secret_.push_back(secret);
     redacting_ = redacting_ || secret;
   }
+  if (e_ == Engine::kPostgres) {
+    // A type name with "*/" in it (a quoted user type) must not end the comment early.
+    std::string types;
+    for (const catalog::ColumnPlan& c : t_.columns) {
+      std::string type = c.target_type;
+      for (size_t p = type.find("*/"); p != std::string::npos; p = type.find("*/", p)) {
+        type.replace(p, 2, "* /");
+      }
+      types += (types.empty() ? "" : ", ") + type;
+    }
+    types_comment_ = "/* " + types + " */ ";
+  }
 }
 
 std::string ChangeSqlBuilder::Table() const {
@@ -110,41 +134,54 @@ std::vector<std::string> ChangeSqlBuilder::SecretValues(const RowChange& ch) con
   return out;
 }
 
-Status ChangeSqlBuilder::Render(size_t i, const ChangeValue& v, std::string* sql,
-                                bool* is_null) const {
+Status ChangeSqlBuilder::Value(size_t i, const ChangeValue& v,
+                               std::optional<std::string>* out) const {
   const catalog::ColumnPlan& c = t_.columns[i];
-  *is_null = v.kind == ChangeValue::kNull;
+  out->reset();
   if (v.kind == ChangeValue::kUnchanged) {
     return Status::InvalidArgument("column " + c.target_name +
                                    " is an unchanged (TOAST) value where a value is required");
   }
+  if (v.kind == ChangeValue::kNull) return Status::Ok();
+  if (c.transform == catalog::ValueTransform::kNone) {
+    *out = v.bytes;
+    return Status::Ok();
+  }
+  std::string value;
+  bool to_null = false;
+  Status st = catalog::ApplyValueTransform(c.transform, v.bytes, &value, &to_null);
+  if (!st.ok()) {
+    const std::string shown =
+        secret_[i] ? std::string(kRedactedValue) : ClipForMessage(session_.QuoteLiteral(v.bytes));
+    return Status(st.code(), "column " + c.target_name + " value " + shown + ": " + st.message());
+  }
+  if (!to_null) *out = std::move(value);
+  return Status::Ok();
+}
+
+Status ChangeSqlBuilder::Render(size_t i, const ChangeValue& v, std::string* sql,
+                                bool* is_null) const {
+  const catalog::ColumnPlan& c = t_.columns[i];
+  std::optional<std::string> value;
+  SY_RETURN_IF_ERROR(Value(i, v, &value));
+  *is_null = !value.has_value();
   if (*is_null) {
     *sql = "NULL";
     return Status::Ok();
   }
-  std::string value = v.bytes;
-  if (c.transform != catalog::ValueTransform::kNone) {
-    std::string out;
-    bool to_null = false;
-    Status st = catalog::ApplyValueTransform(c.transform, v.bytes, &out, &to_null);
-    if (!st.ok()) {
-      const std::string shown =
-          secret_[i] ? std::string(kRedactedValue) : ClipForMessage(session_.QuoteLiteral(v.bytes));
-      return Status(st.code(), "column " + c.target_name + " value " + shown + ": " + st.message());
-    }
-    if (to_null) {
-      *is_null = true;
-      *sql = "NULL";
-      return Status::Ok();
-    }
-    value = std::move(out);
-  }
   std::string literal = e_ == Engine::kMySql && IsMySqlBinaryType(c.target_type)
-                            ? HexLiteral(value)
-                            : session_.QuoteLiteral(value);
+                            ? HexLiteral(*value)
+                            : session_.QuoteLiteral(*value);
   *sql = e_ == Engine::kMySql && !c.load_expr.empty() ? ReplaceFieldVariable(c.load_expr, literal)
                                                       : std::move(literal);
   return Status::Ok();
+}
+
+Status ChangeSqlBuilder::AddParam(size_t i, const ChangeValue& v,
+                                  endpoints::PipelinedStatement* out) const {
+  std::optional<std::string> value;
+  SY_RETURN_IF_ERROR(Value(i, v, &value));
+  return PushParam(t_.columns[i].target_name, std::move(value), out);
 }
 
 Status ChangeSqlBuilder::CheckImageSize(const std::vector<ChangeValue>& image) const {
@@ -271,22 +308,28 @@ Status ChangeSqlBuilder::UpdateRows(const std::vector<size_t>& set,
   return Status::Ok();
 }
 
-Status ChangeSqlBuilder::Where(const RowChange& ch, SqlText* out) const {
+Status ChangeSqlBuilder::WhereColumns(const RowChange& ch, std::vector<size_t>* cols,
+                                      const std::vector<ChangeValue>** image) const {
   const size_t n = t_.columns.size();
-  std::vector<size_t> cols;
-  const std::vector<ChangeValue>* image = &ch.before;
+  *image = &ch.before;
   if (!t_.primary_key.empty()) {
-    SY_RETURN_IF_ERROR(KeyColumns(&cols));
-    if (ch.before.empty()) image = &ch.after;
+    SY_RETURN_IF_ERROR(KeyColumns(cols));
+    if (ch.before.empty()) *image = &ch.after;
   } else {
     if (ch.before.size() != n) {
       return Status::InvalidArgument(
           "table without a primary key needs the full old row (REPLICA IDENTITY FULL / "
           "binlog_row_image=FULL) for update and delete");
     }
-    for (size_t i = 0; i < n; ++i) cols.push_back(i);
+    for (size_t i = 0; i < n; ++i) cols->push_back(i);
   }
-  SY_RETURN_IF_ERROR(CheckImageSize(*image));
+  return CheckImageSize(**image);
+}
+
+Status ChangeSqlBuilder::Where(const RowChange& ch, SqlText* out) const {
+  std::vector<size_t> cols;
+  const std::vector<ChangeValue>* image = nullptr;
+  SY_RETURN_IF_ERROR(WhereColumns(ch, &cols, &image));
   bool first = true;
   for (size_t i : cols) {
     if (!first) out->Add(" AND ");
@@ -301,6 +344,66 @@ Status ChangeSqlBuilder::Where(const RowChange& ch, SqlText* out) const {
       out->Add(Column(i) + " = ");
       out->AddValue(v, secret_[i]);
     }
+  }
+  return Status::Ok();
+}
+
+Status ChangeSqlBuilder::InsertRowsParams(const std::vector<const std::vector<ChangeValue>*>& rows,
+                                          endpoints::PipelinedStatement* out) const {
+  std::string cols;
+  for (size_t i = 0; i < t_.columns.size(); ++i) cols += (i > 0 ? ", " : "") + Column(i);
+  out->sql += "INSERT INTO " + Table() + " (" + cols + ") VALUES ";
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const auto& after = *rows[r];
+    SY_RETURN_IF_ERROR(CheckImageSize(after));
+    out->sql += r > 0 ? ", (" : "(";
+    for (size_t i = 0; i < after.size(); ++i) {
+      if (i > 0) out->sql += ", ";
+      SY_RETURN_IF_ERROR(AddParam(i, after[i], out));
+    }
+    out->sql += ")";
+  }
+  return Status::Ok();
+}
+
+Status ChangeSqlBuilder::SetListParams(const std::vector<ChangeValue>& after,
+                                       endpoints::PipelinedStatement* out,
+                                       bool* any_unchanged) const {
+  SY_RETURN_IF_ERROR(CheckImageSize(after));
+  *any_unchanged = false;
+  bool first = true;
+  for (size_t i = 0; i < after.size(); ++i) {
+    if (after[i].kind == ChangeValue::kUnchanged) {
+      *any_unchanged = true;
+      continue;
+    }
+    if (!first) out->sql += ", ";
+    first = false;
+    out->sql += Column(i) + " = ";
+    SY_RETURN_IF_ERROR(AddParam(i, after[i], out));
+  }
+  return Status::Ok();
+}
+
+Status ChangeSqlBuilder::WhereParams(const RowChange& ch,
+                                     endpoints::PipelinedStatement* out) const {
+  std::vector<size_t> cols;
+  const std::vector<ChangeValue>* image = nullptr;
+  SY_RETURN_IF_ERROR(WhereColumns(ch, &cols, &image));
+  bool first = true;
+  for (size_t i : cols) {
+    if (!first) out->sql += " AND ";
+    first = false;
+    // NULL is matched with IS NULL, as in Where(): the null pattern is part of the text.
+    std::optional<std::string> value;
+    Status st = Value(i, (*image)[i], &value);
+    if (!st.ok()) return st.WithContext("key");
+    if (!value) {
+      out->sql += Column(i) + " IS NULL";
+      continue;
+    }
+    out->sql += Column(i) + " = ";
+    SY_RETURN_IF_ERROR(PushParam(t_.columns[i].target_name, std::move(value), out));
   }
   return Status::Ok();
 }

@@ -12,6 +12,7 @@
 // the plan, which must outlive it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,12 +86,37 @@ class ChangeSqlBuilder {
   Status UpdateRows(const std::vector<size_t>& set,
                     const std::vector<const std::vector<ChangeValue>*>& rows, SqlText* out) const;
 
+  // PostgreSQL targets: InsertRows, SetList and Where with $n parameters in place of the
+  // literals, appended to `out`, for prepared statements (SqlSession::ExecutePipeline). A
+  // parameter holds exactly the text the literal would have quoted (after the column's
+  // transform; NULL as a null parameter), and the server types it from where it stands just as
+  // it types the untyped literal: the column's type, with assignment rules (a too-long varchar
+  // fails, a numeric rounds to its scale), so the row gets the same values. Unsupported when a
+  // value holds a NUL byte, which a text parameter cannot carry: use the literal statement.
+  // Other failures as for the literal versions.
+  Status InsertRowsParams(const std::vector<const std::vector<ChangeValue>*>& rows,
+                          endpoints::PipelinedStatement* out) const;
+  Status SetListParams(const std::vector<ChangeValue>& after, endpoints::PipelinedStatement* out,
+                       bool* any_unchanged) const;
+  Status WhereParams(const RowChange& ch, endpoints::PipelinedStatement* out) const;
+  // A comment naming the target column types, to start every parameterised statement with: a
+  // prepared statement keeps the parameter types inferred when it was prepared, so a table
+  // planned again with other types must get statements of another text.
+  const std::string& TypesComment() const { return types_comment_; }
+
  private:
   std::string Column(size_t i) const;
   // Plan indexes of the primary key's columns.
   Status KeyColumns(std::vector<size_t>* cols) const;
+  // Value `v` of column `i` after its transform; nullopt for NULL.
+  Status Value(size_t i, const ChangeValue& v, std::optional<std::string>* out) const;
   // The SQL expression for value `v` of column `i` after its transform; *is_null when NULL.
   Status Render(size_t i, const ChangeValue& v, std::string* sql, bool* is_null) const;
+  // Appends value `v` of column `i` as the next parameter ($n) of `out`.
+  Status AddParam(size_t i, const ChangeValue& v, endpoints::PipelinedStatement* out) const;
+  // The condition on the key (or every column) of `ch`: the columns and the image they are in.
+  Status WhereColumns(const RowChange& ch, std::vector<size_t>* cols,
+                      const std::vector<ChangeValue>** image) const;
   Status CheckImageSize(const std::vector<ChangeValue>& image) const;
 
   const endpoints::SqlSession& session_;
@@ -98,6 +124,7 @@ class ChangeSqlBuilder {
   catalog::Engine e_;
   std::vector<bool> secret_;
   bool redacting_ = false;
+  std::string types_comment_;
 };
 
 }  // namespace switchyard::pipeline::cdc
