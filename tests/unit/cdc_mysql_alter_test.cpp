@@ -1,6 +1,5 @@
-// The MySQL change stream's pure helpers. MySqlColumnsAfterAlter: which column names a table has
-// after an ALTER TABLE statement from the binlog, so CDC follows the statement's point rather
-// than the catalog's present. CommitTimeEstimate: a commit time finer than the binlog's seconds.
+// MySqlColumnsAfterAlter: which column names a table has after an ALTER TABLE statement from
+// the binlog, so CDC follows the statement's point rather than the catalog's present.
 #include <gtest/gtest.h>
 
 #include "engine/pipeline/cdc/mysql_change_stream.h"
@@ -41,17 +40,6 @@ TEST(CdcMySqlAlter, RenamesShowAsOneNameForAnother) {
 TEST(CdcMySqlAlter, WhatIsNotUnderstoodIsNullopt) {
   EXPECT_EQ(MySqlColumnsAfterAlter("CREATE INDEX i ON t (a)", {"a"}), std::nullopt);
   EXPECT_EQ(MySqlColumnsAfterAlter("ALTER TABLE t ADD (x INT, y INT)", {"a"}), std::nullopt);
-}
-
-TEST(CdcMySqlCommitTime, AReadWithinTheTimestampsSecondIsTheCommitTime) {
-  using std::chrono::milliseconds;
-  using std::chrono::seconds;
-  const std::chrono::system_clock::time_point second{seconds(1700000000)};
-  EXPECT_EQ(CommitTimeEstimate(1700000000, second + milliseconds(420)), second + milliseconds(420));
-  EXPECT_EQ(CommitTimeEstimate(1700000000, second), second);
-  // A backlog read later, or a source clock ahead of ours: the second's start.
-  EXPECT_EQ(CommitTimeEstimate(1700000000, second + seconds(1)), second);
-  EXPECT_EQ(CommitTimeEstimate(1700000000, second - milliseconds(1)), second);
 }
 
 }  // namespace

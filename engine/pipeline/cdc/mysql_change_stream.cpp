@@ -290,16 +290,6 @@ Result<std::unique_ptr<MySqlChangeStream>> MySqlChangeStream::Start(
   return std::unique_ptr<MySqlChangeStream>(new MySqlChangeStream(std::move(stream), &plans));
 }
 
-std::chrono::system_clock::time_point CommitTimeEstimate(
-    uint32_t binlog_timestamp, std::chrono::system_clock::time_point read_at) {
-  const std::chrono::system_clock::time_point second{std::chrono::seconds(binlog_timestamp)};
-  // The commit happened in [second, second + 1 s) and no later than it was read: reading it
-  // within that second (a stream that keeps up) pins it down to the read; otherwise (a backlog,
-  // or clocks apart) the second's start, which makes latencies read high, never low.
-  if (read_at >= second && read_at < second + std::chrono::seconds(1)) return read_at;
-  return second;
-}
-
 void MySqlChangeStream::Reset() {
   in_transaction_ = false;
   gtid_.clear();
@@ -310,7 +300,7 @@ SourceTransaction MySqlChangeStream::Finish(const binlog::BinlogEvent& end) {
   SourceTransaction t;
   t.commit_position.text = end.file + ":" + std::to_string(end.next_position);
   if (!gtid_.empty()) t.commit_position.text += " " + gtid_;
-  t.commit_time = CommitTimeEstimate(end.timestamp, std::chrono::system_clock::now());
+  t.commit_time = std::chrono::system_clock::time_point(std::chrono::seconds(end.timestamp));
   changes_.MarkComplete();
   t.changes = std::move(changes_);
   Reset();

@@ -76,12 +76,6 @@ struct MySqlChangeStreamOptions {
 std::optional<std::vector<std::string>> MySqlColumnsAfterAlter(
     std::string_view statement, const std::vector<std::string>& before);
 
-// A transaction's commit time from its binlog timestamp, which has whole seconds only (MySQL
-// 5.7, MariaDB): the time it was read when that falls in the timestamp's second, else the
-// second's start. Keeps CDCLatency* from reading up to 1 s high on a stream that keeps up. Pure.
-std::chrono::system_clock::time_point CommitTimeEstimate(
-    uint32_t binlog_timestamp, std::chrono::system_clock::time_point read_at);
-
 class MySqlChangeStream {
  public:
   static Result<std::unique_ptr<MySqlChangeStream>> Start(
