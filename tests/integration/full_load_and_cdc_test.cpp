@@ -417,14 +417,7 @@ TEST_P(FullLoadAndCdc, ReloadsOneTableWhileChangesKeepComing) {
   ExecOrDie(target_, "DELETE FROM " + target_accounts + " WHERE id BETWEEN 100 AND 300");
   ExecOrDie(target_,
             "UPDATE " + target_accounts + " SET note = 'wrong' WHERE id BETWEEN 301 AND 400");
-  RunResult reload =
-      RunSwitchyardCommand("reload '" + work + "/task.json' --table " + source_schema_ +
-                           ".accounts --state-dir '" + run.state_dir() + "'");
-  ASSERT_EQ(reload.exit_code, 0) << reload.output;
-  ASSERT_TRUE(
-      WaitUntil([&] { return run.Output().find(".accounts reloaded at") != std::string::npos; },
-                std::chrono::seconds(120)))
-      << run.Output();
+  ASSERT_NO_FATAL_FAILURE(ReloadAccounts(run, work));
   std::this_thread::sleep_for(std::chrono::seconds(1));
   writer.Stop();
   ASSERT_EQ(writer.error(), "");
