@@ -316,7 +316,7 @@ class Heartbeat {
 };
 
 // How many source transactions (and changes) at most go into one target transaction.
-constexpr size_t kBatchTransactions = 200;
+constexpr size_t kBatchTransactions = 1000;
 constexpr size_t kBatchChanges = 20000;
 
 // Why a session ended: OK on a requested stop; `opened` tells whether the session got as far

@@ -217,6 +217,9 @@ class Applier {
   std::set<size_t> suspended_;
   bool batch_apply_ = false;
   bool last_skipped_ = false;
+  // The checkpoint on the target as of this applier's last transaction; unset when unknown
+  // (before the first one, after a failure). See ApplyInTransaction.
+  std::optional<std::string> known_checkpoint_;
   ApplyStats stats_;
 };
 

@@ -60,16 +60,12 @@ Status EnsureControlTable(endpoints::SqlSession& session,
   return session.Execute(sql);
 }
 
-Result<std::optional<Checkpoint>> ReadCheckpoint(endpoints::SqlSession& session,
-                                                 const config::ControlTablesSettings& settings,
-                                                 const std::string& task, bool lock) {
+namespace {
+
+Result<std::optional<Checkpoint>> SelectCheckpoint(endpoints::SqlSession& session,
+                                                   const config::ControlTablesSettings& settings,
+                                                   const std::string& task, bool lock) {
   const Engine e = session.engine();
-  const std::string schema = ControlSchema(settings);
-  SY_ASSIGN_OR_RETURN(
-      auto exists, session.Query("SELECT 1 FROM information_schema.tables WHERE table_schema = " +
-                                 session.QuoteLiteral(schema) +
-                                 " AND table_name = " + session.QuoteLiteral(kStatusTable)));
-  if (exists.empty()) return std::optional<Checkpoint>();
   auto ts = [&](const char* col) {
     return e == Engine::kPostgres ? std::string("to_char(") + col + ", 'YYYY-MM-DD HH24:MI:SS.US')"
                                   : std::string("DATE_FORMAT(") + col + ", '%Y-%m-%d %H:%i:%s.%f')";
@@ -89,6 +85,33 @@ Result<std::optional<Checkpoint>> ReadCheckpoint(endpoints::SqlSession& session,
   c.applied_at = r[2].value_or("");
   c.transactions_applied = r[3] ? std::stoll(*r[3]) : 0;
   return std::optional<Checkpoint>(std::move(c));
+}
+
+}  // namespace
+
+Result<std::optional<Checkpoint>> ReadCheckpoint(endpoints::SqlSession& session,
+                                                 const config::ControlTablesSettings& settings,
+                                                 const std::string& task) {
+  SY_ASSIGN_OR_RETURN(
+      auto exists, session.Query("SELECT 1 FROM information_schema.tables WHERE table_schema = " +
+                                 session.QuoteLiteral(ControlSchema(settings)) +
+                                 " AND table_name = " + session.QuoteLiteral(kStatusTable)));
+  if (exists.empty()) return std::optional<Checkpoint>();
+  return SelectCheckpoint(session, settings, task, /*lock=*/false);
+}
+
+Result<std::optional<Checkpoint>> LockCheckpoint(endpoints::SqlSession& session,
+                                                 const config::ControlTablesSettings& settings,
+                                                 const std::string& task) {
+  return SelectCheckpoint(session, settings, task, /*lock=*/true);
+}
+
+std::string CheckpointIsSql(const endpoints::SqlSession& session,
+                            const config::ControlTablesSettings& settings, const std::string& task,
+                            const std::string& position) {
+  return "SELECT 1 FROM " + StatusTableName(session.engine(), settings) +
+         " WHERE task_name = " + session.QuoteLiteral(task) +
+         " AND source_position = " + session.QuoteLiteral(position) + " FOR UPDATE";
 }
 
 std::string CheckpointUpsertSql(const endpoints::SqlSession& session,

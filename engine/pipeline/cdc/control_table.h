@@ -44,10 +44,20 @@ Status EnsureControlTable(endpoints::SqlSession& session,
                           const config::ControlTablesSettings& settings);
 
 // The task's checkpoint; nullopt when the task never committed one (or the table does not
-// exist yet). Reads with FOR UPDATE when `lock` (inside an open transaction only).
+// exist yet).
 Result<std::optional<Checkpoint>> ReadCheckpoint(endpoints::SqlSession& session,
                                                  const config::ControlTablesSettings& settings,
-                                                 const std::string& task, bool lock = false);
+                                                 const std::string& task);
+// The same, read with FOR UPDATE inside the caller's open transaction, from a switchyard_status
+// known to exist (EnsureControlTable ran): the apply's own read, without the probe for the table.
+Result<std::optional<Checkpoint>> LockCheckpoint(endpoints::SqlSession& session,
+                                                 const config::ControlTablesSettings& settings,
+                                                 const std::string& task);
+// A SELECT, inside the caller's open transaction, that reports one row, locked FOR UPDATE, if
+// the task's checkpoint is `position`, and none otherwise.
+std::string CheckpointIsSql(const endpoints::SqlSession& session,
+                            const config::ControlTablesSettings& settings, const std::string& task,
+                            const std::string& position);
 
 // The upsert statement run inside the apply transaction: sets the position and commit time,
 // applied_at = now (UTC) and adds `transactions` to transactions_applied.
