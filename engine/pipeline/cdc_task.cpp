@@ -6,6 +6,8 @@
 #include <memory>
 #include <optional>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "engine/catalog/identifier.h"
 #include "engine/logging/log.h"
@@ -16,6 +18,7 @@
 #include "engine/pipeline/cdc/pg_slot.h"
 #include "engine/pipeline/cdc/pg_table_watch.h"
 #include "engine/pipeline/cdc/position.h"
+#include "engine/pipeline/cdc/read_ahead_source.h"
 #include "engine/pipeline/cdc/schema_change.h"
 #include "engine/pipeline/cdc/source_table_end.h"
 #include "engine/pipeline/cdc/table_shapes.h"
@@ -318,6 +321,10 @@ class Heartbeat {
 // How many source transactions (and changes) at most go into one target transaction.
 constexpr size_t kBatchTransactions = 1000;
 constexpr size_t kBatchChanges = 20000;
+// How far the reader may get ahead of the apply: two target transactions' worth, and (for
+// transactions with large values) about 16 MB.
+constexpr size_t kReadAheadTransactions = 2 * kBatchTransactions;
+constexpr int64_t kReadAheadBytes = 16 << 20;
 
 // Why a session ended: OK on a requested stop; `opened` tells whether the session got as far
 // as streaming (errors before that, on a reconnect, are retried like lost connections: a
@@ -431,9 +438,12 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
                           << "; the source has changed them since, and the stream replays the "
                              "changes");
   }
-  SY_ASSIGN_OR_RETURN(auto source, OpenSource(task, plans, checkpoint, options.loaded_at));
+  SY_ASSIGN_OR_RETURN(auto opened, OpenSource(task, plans, checkpoint, options.loaded_at));
+  // Read on a thread of its own, so that decoding overlaps the apply; the plans change only
+  // in handler calls or under a SourceHold (read_ahead_source.h).
+  auto source = std::make_unique<cdc::ReadAheadSource>(std::move(opened), kReadAheadTransactions,
+                                                       kReadAheadBytes);
   source->SetSpillSpace(options.spill);
-  cdc::KeepAliveTicker ticker(source.get());  // destroyed before the source
   size_t active_tables = 0;
   for (size_t i = 0; i < plans.size(); ++i) {
     const auto& p = plans[i];
@@ -545,7 +555,6 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
     }
     Status applied;
     try {
-      cdc::KeepAliveTicker::Scope keepalive(ticker);  // the source is not read meanwhile
       applied = batch.size() == 1 ? applier.Apply(batch.front()) : applier.ApplyBatch(batch);
     } catch (const cdc::SpillReadError& e) {
       // The target transaction was not committed: resuming reads these changes again.
@@ -575,9 +584,11 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
   const config::ChangeProcessingTuning& tuning = task.settings.change_processing_tuning;
   const bool batch_apply = task.settings.target_metadata.batch_apply_enabled;
   applier.SetBatchApply(batch_apply);
+  std::optional<control::Command> deferred;       // a reload that must let a handler call go first
+  std::vector<cdc::PgTableWatch::Finding> ended;  // found by the watch, to end under a hold
   while (!stop.stop_requested()) {
     while (options.commands != nullptr) {
-      auto command = options.commands->TryPop();
+      auto command = deferred ? std::exchange(deferred, std::nullopt) : options.commands->TryPop();
       if (!command) break;
       if (command->kind == control::Command::Kind::kStopTask) return Status::Ok();
       auto table = FindPlan(plans, *command);
@@ -599,6 +610,13 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
       if ((command->kind == control::Command::Kind::kReloadTable ||
            command->kind == control::Command::Kind::kResumeTable) &&
           table) {
+        // The reader stays between two reads from before the reload's snapshot until the
+        // stream maps the new plan: no change after the snapshot is decoded with the old one.
+        cdc::SourceHold hold(*source);
+        if (!hold.held()) {
+          deferred = std::move(command);
+          break;
+        }
         // Resuming a suspended table needs its rows again: the changes it missed are gone.
         // The rows are read as the source has them now, so the table is planned anew from the
         // catalog: after a drop or rename, whatever has the name now; after a restart, the
@@ -620,10 +638,9 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
           reload_task.settings.full_load.target_table_prep_mode =
               config::TargetTablePrepMode::kDropAndCreate;
         }
-        Result<std::string> position = [&] {
-          cdc::KeepAliveTicker::Scope keepalive(ticker);  // a reload can take long
-          return ReloadTable(reload_task, plans[*table], options.state_dir, store, stop);
-        }();
+        // Meanwhile the held reader keeps the source alive (a reload can take long).
+        Result<std::string> position =
+            ReloadTable(reload_task, plans[*table], options.state_dir, store, stop);
         if (!position.ok()) {
           if (position.status().code() == StatusCode::kConnectionError) return position.status();
           SY_LOG(kError, Component::kTaskManager, position.status().ToString());
@@ -646,8 +663,14 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
                           << "." << command->table << ": no such table in this task");
     }
     if (table_watch) {
-      for (const auto& found : table_watch->Poll(plans, applied_position)) {
-        SY_RETURN_IF_ERROR(end_table(found.table, found.end));
+      for (auto& found : table_watch->Poll(plans, applied_position)) ended.push_back(found);
+      if (!ended.empty()) {
+        cdc::SourceHold hold(*source);  // end_table marks the plan capture_ended
+        if (hold.held()) {
+          for (const auto& found : std::exchange(ended, {})) {
+            SY_RETURN_IF_ERROR(end_table(found.table, found.end));
+          }
+        }
       }
     }
     SY_ASSIGN_OR_RETURN(auto txn, source->Next());

@@ -1,20 +1,15 @@
 // ChangeSource: one interface over both change streams (PgChangeStream, MySqlChangeStream) for
 // the CDC apply loop (cdc_task.cpp), and the two adapters.
 //
-// Not thread-safe: one thread at a time, like the streams. KeepAlive may be called from
-// another thread while the owning thread is busy elsewhere and not using the source (see
-// KeepAliveTicker).
+// Not thread-safe: one thread at a time, like the streams (ReadAheadSource reads one on a
+// thread of its own, and calls KeepAlive there while the apply keeps it from reading).
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "engine/common/status.h"
@@ -52,46 +47,27 @@ class ChangeSource {
   virtual Status KeepAlive() { return Status::Ok(); }
   // Breaks the connection so that a Next() blocked on it returns; from any thread.
   virtual void Abandon() {}
+  // Keeps a source that reads on a thread of its own (ReadAheadSource) between two reads until
+  // Release(), so that the owner may change the plans it decodes with; false when that cannot
+  // be done now (see ReadAheadSource). A source the owner reads itself holds trivially.
+  virtual bool Hold() { return true; }
+  virtual void Release() {}
 };
 
-// Keeps the source alive from a thread of its own while the owning thread applies or reloads
-// and does not read it: while a Scope is open, source->KeepAlive() runs every second, so that
-// feedback never waits behind the target (PostgreSQL's walsender drops a connection that sends
-// nothing for wal_sender_timeout, 60 s by default). The thread lives as long as the ticker
-// (opening a Scope per applied batch costs a lock, not a thread); once a Scope has closed, no
-// KeepAlive runs until the next one opens, so the owner may use the source again. Scopes do
-// not nest. A failed KeepAlive is left for the next read to find. Must be destroyed before the
-// source.
-class KeepAliveTicker {
+// Hold()/Release() of a ChangeSource for one scope.
+class SourceHold {
  public:
-  explicit KeepAliveTicker(ChangeSource* source);
-  ~KeepAliveTicker();
-  KeepAliveTicker(const KeepAliveTicker&) = delete;
-  KeepAliveTicker& operator=(const KeepAliveTicker&) = delete;
-
-  class Scope {
-   public:
-    explicit Scope(KeepAliveTicker& ticker) : ticker_(ticker) { ticker_.Arm(); }
-    ~Scope() { ticker_.Disarm(); }
-    Scope(const Scope&) = delete;
-    Scope& operator=(const Scope&) = delete;
-
-   private:
-    KeepAliveTicker& ticker_;
-  };
+  explicit SourceHold(ChangeSource& source) : source_(source), held_(source.Hold()) {}
+  ~SourceHold() {
+    if (held_) source_.Release();
+  }
+  SourceHold(const SourceHold&) = delete;
+  SourceHold& operator=(const SourceHold&) = delete;
+  bool held() const { return held_; }
 
  private:
-  void Arm();
-  void Disarm();  // returns once no KeepAlive is running
-  void Run(ChangeSource* source);
-
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stop_ = false;   // guarded by mu_
-  bool armed_ = false;  // guarded by mu_
-  bool busy_ = false;   // guarded by mu_: a KeepAlive is running
-  uint64_t epoch_ = 0;  // guarded by mu_: bumped by every Arm
-  std::thread thread_;
+  ChangeSource& source_;
+  const bool held_;
 };
 
 class PgSource : public ChangeSource {
