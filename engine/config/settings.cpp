@@ -133,6 +133,12 @@ Status ParseChangeProcessingTuning(ObjectReader& r, ChangeProcessingTuning* c) {
       r.GetInt("BatchApplyTimeoutMin", int64_t{0}, kMaxI64, &c->batch_apply_timeout_min));
   SY_RETURN_IF_ERROR(
       r.GetInt("BatchApplyTimeoutMax", int64_t{0}, kMaxI64, &c->batch_apply_timeout_max));
+  if (c->batch_apply_timeout_max < c->batch_apply_timeout_min) {
+    return Status::InvalidArgument(
+        r.PathOf("BatchApplyTimeoutMax") + " is " + std::to_string(c->batch_apply_timeout_max) +
+        " s, below BatchApplyTimeoutMin (" + std::to_string(c->batch_apply_timeout_min) +
+        " s): a batch waits at least the minimum, so the maximum must not be smaller");
+  }
   SY_RETURN_IF_ERROR(
       r.GetInt("BatchApplyMemoryLimit", int64_t{0}, kMaxI64, &c->batch_apply_memory_limit));
   SY_RETURN_IF_ERROR(r.GetInt("BatchSplitSize", int64_t{0}, kMaxI64, &c->batch_split_size));

@@ -109,8 +109,12 @@ struct TargetMetadata {
 };
 
 struct ChangeProcessingTuning {
+  // DMS: only Oracle targets may split a source transaction across batches (false). Ours
+  // always hold whole source transactions, which is what true promises; false is allowed.
   bool batch_apply_preserve_transaction = true;
-  int64_t batch_apply_timeout_min = 1;     // seconds
+  int64_t batch_apply_timeout_min = 1;  // seconds
+  // The longest a batch may wait before it is applied. A batch goes once it has waited
+  // BatchApplyTimeoutMin (or is full), so this bound always holds; below Min is refused.
   int64_t batch_apply_timeout_max = 30;    // seconds
   int64_t batch_apply_memory_limit = 500;  // MB
   int64_t batch_split_size = 0;            // 0 = no limit

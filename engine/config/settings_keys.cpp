@@ -34,6 +34,8 @@ constexpr std::string_view kImplementedSettings[] = {
     "ChangeProcessingDdlHandlingPolicy.HandleSourceTableTruncated",
     "ChangeProcessingTuning.MemoryLimitTotal",
     "ChangeProcessingTuning.BatchApplyTimeoutMin",
+    "ChangeProcessingTuning.BatchApplyTimeoutMax",
+    "ChangeProcessingTuning.BatchApplyPreserveTransaction",
     "ChangeProcessingTuning.BatchApplyMemoryLimit",
     "ChangeProcessingTuning.BatchSplitSize",
     "ChangeProcessingTuning.MinTransactionSize",

@@ -72,8 +72,27 @@ TEST(TaskSettings, ImplementedKeysTableHoldsExactlyTheListedKeys) {
   EXPECT_TRUE(IsImplementedSetting("TargetMetadata.BatchApplyEnabled"));
   EXPECT_TRUE(IsImplementedSetting("ChangeProcessingDdlHandlingPolicy.HandleSourceTableDropped"));
   EXPECT_TRUE(IsImplementedSetting("ChangeProcessingDdlHandlingPolicy.HandleSourceTableAltered"));
-  EXPECT_FALSE(IsImplementedSetting("ChangeProcessingTuning.BatchApplyTimeoutMax"));
+  EXPECT_TRUE(IsImplementedSetting("ChangeProcessingTuning.BatchApplyTimeoutMax"));
+  EXPECT_TRUE(IsImplementedSetting("ChangeProcessingTuning.BatchApplyPreserveTransaction"));
   EXPECT_FALSE(IsImplementedSetting("ChangeProcessingTuning.StatementCacheSize"));
+}
+
+TEST(TaskSettings, BatchApplyTimeoutMaxBelowTheMinimumIsRefused) {
+  std::vector<std::string> warnings;
+  auto r = ParseTaskSettings(json::parse(R"({"ChangeProcessingTuning":
+      {"BatchApplyTimeoutMin": 10, "BatchApplyTimeoutMax": 5}})"),
+                             "S", &warnings);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("BatchApplyTimeoutMax is 5 s, below BatchApplyTimeoutMin"),
+            std::string::npos)
+      << r.status().message();
+  auto ok = ParseTaskSettings(json::parse(R"({"ChangeProcessingTuning":
+      {"BatchApplyTimeoutMin": 0, "BatchApplyTimeoutMax": 0,
+       "BatchApplyPreserveTransaction": false}})"),
+                              "S", &warnings);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_TRUE(warnings.empty());
 }
 
 TEST(TaskSettings, EmptyObjectGivesDmsDefaults) {
