@@ -146,7 +146,10 @@ std::vector<Segment> RangeSegments(Engine source_engine,
     out.push_back(std::move(s));
   }
   if (columns_nullable) {
-    out.push_back({AnyNull(source_engine, source_columns), AnyNull(target_engine, target_columns)});
+    Segment nulls;
+    nulls.source_where = AnyNull(source_engine, source_columns);
+    nulls.target_where = AnyNull(target_engine, target_columns);
+    out.push_back(std::move(nulls));
   }
   return out;
 }
