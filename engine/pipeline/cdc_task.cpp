@@ -321,10 +321,11 @@ class Heartbeat {
 // How many source transactions (and changes) at most go into one target transaction.
 constexpr size_t kBatchTransactions = 1000;
 constexpr size_t kBatchChanges = 20000;
-// How far the reader may get ahead of the apply: two target transactions' worth, and (for
-// transactions with large values) about 16 MB.
-constexpr size_t kReadAheadTransactions = 2 * kBatchTransactions;
-constexpr int64_t kReadAheadBytes = 16 << 20;
+// How far the reader may get ahead of the apply: far enough to keep reading while a batch
+// (up to BatchApplyTimeoutMin seconds of changes) is applied; what waits is charged to
+// MemoryLimitTotal like any other change.
+constexpr size_t kReadAheadTransactions = 20000;
+constexpr int64_t kReadAheadBytes = 32 << 20;
 
 // Why a session ended: OK on a requested stop; `opened` tells whether the session got as far
 // as streaming (errors before that, on a reconnect, are retried like lost connections: a
@@ -441,8 +442,9 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
   SY_ASSIGN_OR_RETURN(auto opened, OpenSource(task, plans, checkpoint, options.loaded_at));
   // Read on a thread of its own, so that decoding overlaps the apply; the plans change only
   // in handler calls or under a SourceHold (read_ahead_source.h).
-  auto source = std::make_unique<cdc::ReadAheadSource>(std::move(opened), kReadAheadTransactions,
-                                                       kReadAheadBytes);
+  auto source = std::make_unique<cdc::ReadAheadSource>(
+      std::move(opened), FailpointHit("read-ahead-one") ? 1 : kReadAheadTransactions,
+      kReadAheadBytes);
   source->SetSpillSpace(options.spill);
   size_t active_tables = 0;
   for (size_t i = 0; i < plans.size(); ++i) {
@@ -460,8 +462,22 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
   }
   HandoffFilter filter(options.loaded_at, &options.active);
   std::function<Status()> flush_batch;  // set below, once the loop's state exists
-  source->SetSchemaChangeHandler([&](size_t t,
-                                     const std::vector<std::string>& columns_now) -> Result<bool> {
+  source->SetSchemaChangeHandler([&](size_t t, const std::vector<std::string>& columns_now,
+                                     const std::string& commits_after) -> Result<bool> {
+    if (!commits_after.empty() && !options.loaded_at[t].empty()) {
+      // From a transaction the table's (re)load already holds: its plan, made from the catalog
+      // at the load, has the columns from after this change, and following it would take the
+      // target back (a column dropped, then added again empty). Met when the reload came while
+      // the stream was behind it, and when a resume replays the stream from before it.
+      auto before = cdc::ComparePositions(commits_after, options.loaded_at[t]);
+      if (before.ok() && *before < 0) {
+        SY_LOG(kDebug, Component::kSourceCapture,
+               plans[t].SourceName() << ": a column change committed at " << commits_after
+                                     << ", before the table was loaded at " << options.loaded_at[t]
+                                     << "; its load has it already");
+        return bool(options.active[t]);
+      }
+    }
     SY_RETURN_IF_ERROR(flush_batch());  // what was read before the change, with the old plan
     SY_ASSIGN_OR_RETURN(auto change, cdc::HandleSchemaChange(task, plans, t, columns_now, *target));
     const TablePlan& p = plans[t];

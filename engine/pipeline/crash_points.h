@@ -17,7 +17,9 @@
 //                         (ALTER committed, table shape recorded), before the next checkpoint;
 //   after-table-end       a source table's drop or rename was handled (target table dropped
 //                         per HandleSourceTableDropped, table state recorded), before the
-//                         next checkpoint.
+//                         next checkpoint;
+//   read-ahead-one        (path, not a crash) the first CDC session reads at most one
+//                         transaction ahead of the apply, so a test can keep the stream behind.
 // Unset (production), each check is one string comparison.
 #pragma once
 

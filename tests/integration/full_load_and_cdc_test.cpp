@@ -497,6 +497,65 @@ TEST_P(FullLoadAndCdc, ResumesEqualAfterAKillRightAfterTheTargetFollowedAColumnC
   EXPECT_EQ(run.Wait(), 0) << run.Output();
 }
 
+// A reload while the stream is behind it, with a column added on the source in between: the
+// reload plans the table with the column, and the stream then meets the table's older columns
+// (PostgreSQL: a Relation message without it). That is history the reload already holds: the
+// target keeps the column and its loaded values (before, the column was dropped and added
+// again empty), and CDC goes on. The apply is held by a lock on the target meanwhile, and the
+// engine reads at most one transaction ahead (failpoint), so the stream stays behind.
+TEST_P(FullLoadAndCdc, AReloadAheadOfTheStreamKeepsTheColumnsItLoaded) {
+  const std::string work = MakeTempDir("sy-" + id_ + "-reload-ahead");
+  ScopedEnv small("SWITCHYARD_FAILPOINT", "read-ahead-one:1");
+  BackgroundRun run(task_, work);
+  ASSERT_TRUE(WaitForCapture(run)) << run.Output();
+  const bool pg_target = GetParam().target == Engine::kPostgres;
+  const std::string bulk = catalog::QuoteQualified(GetParam().target, target_schema_, "bulk");
+  auto blocker = endpoints::Connect(target_);
+  ASSERT_TRUE(blocker.ok()) << blocker.status().ToString();
+  if (pg_target) {
+    ASSERT_TRUE((*blocker)->Execute("BEGIN").ok());
+    ASSERT_TRUE((*blocker)->Execute("LOCK TABLE " + bulk + " IN ACCESS EXCLUSIVE MODE").ok());
+  } else {
+    ASSERT_TRUE((*blocker)->Execute("LOCK TABLES " + bulk + " WRITE").ok());
+  }
+  ExecOrDie(source_, "INSERT INTO bulk VALUES (1, 'held')");
+  const std::string waiting =
+      pg_target ? "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                : "SELECT count(*) FROM information_schema.processlist WHERE state LIKE "
+                  "'Waiting for table%'";
+  ASSERT_TRUE(
+      WaitUntil([&] { return QueryValue(target_, waiting) != "0"; }, std::chrono::seconds(60)))
+      << run.Output();
+  for (int i = 0; i < 5; ++i) {
+    ExecOrDie(source_, "INSERT INTO events VALUES (" + std::to_string(100 + i) + ", 'filler')");
+  }
+  ExecOrDie(source_, "UPDATE accounts SET note = 'old columns' WHERE id = 2");
+  ExecOrDie(source_, "ALTER TABLE accounts ADD COLUMN extra VARCHAR(20)");
+  ExecOrDie(source_, "UPDATE accounts SET extra = 'x3' WHERE id = 3");
+  RunResult reload =
+      RunSwitchyardCommand("reload '" + work + "/task.json' --table " + source_schema_ +
+                           ".accounts --state-dir '" + run.state_dir() + "'");
+  ASSERT_EQ(reload.exit_code, 0) << reload.output;
+  ASSERT_TRUE((*blocker)->Execute(pg_target ? "COMMIT" : "UNLOCK TABLES").ok());
+  ASSERT_TRUE(
+      WaitUntil([&] { return run.Output().find(".accounts reloaded at") != std::string::npos; },
+                std::chrono::seconds(120)))
+      << run.Output();
+  ExecOrDie(source_, "UPDATE accounts SET extra = 'x4', note = 'after' WHERE id = 4");
+  EXPECT_TRUE(WaitEqual()) << Differences() << run.Output();
+  auto equal = [&] {
+    return CompareSimple(source_, source_schema_, target_, target_schema_, "accounts",
+                         {"id", "balance", "note", "extra"}, {"id"});
+  };
+  EXPECT_TRUE(WaitUntil([&] { return equal().empty(); }, std::chrono::seconds(60)))
+      << equal() << run.Output();
+  EXPECT_EQ(ReadTables(run.state_dir())[source_schema_ + ".accounts"].table_state,
+            state::TableState::kTableCompleted)
+      << run.Output();
+  run.Signal(SIGTERM);
+  EXPECT_EQ(run.Wait(), 0) << run.Output();
+}
+
 TEST_P(FullLoadAndCdc, ColumnsChangedWhileStoppedAreFollowedAndAReloadAfterARestartTakesTheSource) {
   const std::string work = MakeTempDir("sy-" + id_ + "-ddl-stopped");
   auto stop = [&](BackgroundRun& run) {

@@ -23,9 +23,8 @@ namespace switchyard::pipeline::cdc {
 
 class ChangeSource {
  public:
-  // See PgChangeStream/MySqlChangeStream::SetSchemaChangeHandler.
-  using SchemaChangeHandler =
-      std::function<Result<bool>(size_t table, const std::vector<std::string>& columns_now)>;
+  // See PgChangeStream::SetSchemaChangeHandler (MySQL sources pass commits_after "").
+  using SchemaChangeHandler = PgChangeStream::SchemaChangeHandler;
 
   virtual ~ChangeSource() = default;
   // The next committed transaction, or nullopt when none arrived within a short wait.
@@ -107,7 +106,10 @@ class MySqlSource : public ChangeSource {
   // The binlog has no slot: the checkpoint on the target is the only record.
   Status Confirm(const SourcePosition&) override { return Status::Ok(); }
   void SetSchemaChangeHandler(SchemaChangeHandler handler) override {
-    stream_->SetSchemaChangeHandler(std::move(handler));
+    stream_->SetSchemaChangeHandler(
+        [handler = std::move(handler)](size_t table, const std::vector<std::string>& columns_now) {
+          return handler(table, columns_now, "");
+        });
   }
   void SetTableEndedHandler(TableEndedHandler handler) override {
     stream_->SetTableEndedHandler(std::move(handler));

@@ -37,6 +37,10 @@ struct ColumnSource {
   // kFixedBinaryText: MariaDB UUID/INET4/INET6, binary in the binlog, text in a SELECT.
   binlog::FixedBinaryType fixed_binary = binlog::FixedBinaryType::kUuid;
   bool truth = false;  // wrapped in (... <> 0)
+  // Not in this rows event's table map: the plan is ahead of the binlog (a reload planned the
+  // table from a catalog altered after this event); decoded as ChangeValue::Unchanged, which
+  // only events before the table's load position meet, and the apply leaves those out.
+  bool missing = false;
 };
 
 // Parses the select_expr the type mapping gives a MySQL column (type_mapping.cpp).
@@ -186,8 +190,10 @@ Result<std::vector<ColumnSource>> MapColumns(const TablePlan& plan, const binlog
       }
     }
     if (!index) {
-      return Status::DataError("MySQL change stream: column \"" + col.source_name + "\" of " +
-                               plan.SourceName() + " is not in the binlog's row image");
+      ColumnSource missing;
+      missing.missing = true;
+      out.push_back(missing);
+      continue;
     }
     std::string_view source_data_type;
     for (const catalog::Column& c : plan.source.columns) {
@@ -210,6 +216,10 @@ Result<std::vector<ChangeValue>> ConvertImage(const std::vector<ColumnSource>& s
   for (size_t i = 0; i < sources.size(); ++i) {
     const ColumnSource& s = sources[i];
     const catalog::ColumnPlan& col = plan.target.columns[i];
+    if (s.missing) {
+      out.push_back(ChangeValue::Unchanged());
+      continue;
+    }
     const bool present = s.binlog_index < image.present.size() && image.present[s.binlog_index];
     if (!present) {
       if (role == ImageRole::kAfterInsert) {

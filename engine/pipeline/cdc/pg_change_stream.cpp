@@ -165,12 +165,7 @@ Result<PgChangeStream::RelationMap> PgChangeStream::MapRelation(
         break;
       }
     }
-    if (!found) {
-      return Status::InvalidArgument("CDC from PostgreSQL: the replication stream's relation " +
-                                     relation.schema + "." + relation.name + " has no column " +
-                                     source_name +
-                                     " (dropped, renamed, or left out of the publication)");
-    }
+    if (!found) map.missing.push_back(t);
   }
   return map;
 }
@@ -223,7 +218,9 @@ Status PgChangeStream::OnRelation(const repl::Relation& relation) {
     }
     std::vector<std::string> columns_now;
     for (const auto& c : relation.columns) columns_now.push_back(c.name);
-    SY_ASSIGN_OR_RETURN(bool applied, on_schema_change_(*plan, columns_now));
+    const std::string commits_after =
+        in_txn_ && !stream_xid_.has_value() ? txn_final_lsn_.ToString() : std::string();
+    SY_ASSIGN_OR_RETURN(bool applied, on_schema_change_(*plan, columns_now, commits_after));
     if (!applied) {
       RelationMap suspended;  // its changes are left out until a reload and Remap
       suspended.relation = relation;
@@ -272,6 +269,7 @@ Result<std::vector<ChangeValue>> PgChangeStream::Map(const RelationMap& map,
     }
     out[t] = std::move(value).value();
   }
+  for (size_t t : map.missing) out[t] = ChangeValue::Unchanged();
   return out;
 }
 
@@ -289,8 +287,9 @@ Result<ChangeList*> PgChangeStream::Target(std::optional<uint32_t> xid) {
 
 Status PgChangeStream::Handle(const repl::PgOutputMessage& message,
                               std::optional<SourceTransaction>* done) {
-  if (std::get_if<repl::BeginMessage>(&message) != nullptr) {
+  if (auto* begin = std::get_if<repl::BeginMessage>(&message)) {
     in_txn_ = true;
+    txn_final_lsn_ = begin->final_lsn;
     txn_changes_ = ChangeList(spill_, SpillSpace::Stage::kSource);
     return Status::Ok();
   }

@@ -7,8 +7,10 @@
 //   plan.source.name), leaving out plans marked capture_ended; changes of other relations are
 //   ignored. A known relation OID under a new name is a rename (SetTableEndedHandler). Relation
 //   columns are mapped to the plan's target column order by ColumnPlan::source_name; relation
-//   columns no plan column reads are ignored; a plan column missing from the Relation is
-//   kInvalidArgument.
+//   columns no plan column reads are ignored. A plan column the Relation lacks is decoded as
+//   ChangeValue::Unchanged: the plan is ahead of the stream (a reload planned the table from
+//   a catalog that changed after the stream's last Relation for it), and such changes come
+//   before the table's load position, where the apply leaves them out.
 // - Values are pgoutput's text ('t'), which is what `SELECT col::text` returns; columns whose
 //   select_expr is not the plain quoted source column are converted client-side to the text
 //   the full load's select_expr gives (pg_value_text.h: boolean::int, real::float8,
@@ -97,9 +99,13 @@ class PgChangeStream {
   // handler may replace that plan; it returns whether the table's changes are still applied
   // (false: suspended, its changes are left out). Without a handler, an added column is
   // ignored and a dropped one is an error.
-  // `columns_now`: the source column names the Relation message lists.
-  using SchemaChangeHandler =
-      std::function<Result<bool>(size_t table, const std::vector<std::string>& columns_now)>;
+  // `columns_now`: the source column names the Relation message lists. `commits_after`: the
+  // Begin's final LSN (where the transaction's commit record starts; "" inside a streamed
+  // transaction, which has none yet). A table loaded at a consistent point L (a record
+  // boundary) holds the transaction exactly when commits_after < L: its changes, and this
+  // column change, are already in the loaded rows and the plan made for them.
+  using SchemaChangeHandler = std::function<Result<bool>(
+      size_t table, const std::vector<std::string>& columns_now, const std::string& commits_after)>;
   void SetSchemaChangeHandler(SchemaChangeHandler handler) {
     on_schema_change_ = std::move(handler);
   }
@@ -118,6 +124,7 @@ class PgChangeStream {
   struct RelationMap {
     std::optional<size_t> plan;     // nullopt: not a planned table (or a suspended one)
     std::vector<int> target_index;  // per relation column: target column index, -1 = unused
+    std::vector<size_t> missing;    // target columns the relation lacks (see the file comment)
     std::vector<PgValueConversion> conversions;           // per target column (pg_value_text.h)
     endpoints::postgres::replication::Relation relation;  // as last received, for Remap
   };
@@ -150,6 +157,7 @@ class PgChangeStream {
   std::map<uint32_t, RelationMap> relations_;
   // Non-streamed transaction between Begin and Commit.
   bool in_txn_ = false;
+  Lsn txn_final_lsn_;            // the open non-streamed transaction's, from its Begin
   SpillSpace* spill_ = nullptr;  // null: changes stay in memory
   ChangeList txn_changes_;
   // Streamed transactions by top-level xid, and the xids their data messages carried.
