@@ -534,7 +534,7 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
   source->SetTableEndedHandler(end_table);
   // PostgreSQL streams carry no DROP TABLE: a probe of the catalog finds it (pg_table_watch.h).
   std::optional<cdc::PgTableWatch> table_watch;
-  if (task.source.engine == Engine::kPostgres) table_watch.emplace(task);
+  if (task.source.engine == Engine::kPostgres) table_watch.emplace(task, &store);
   end->opened = true;
   SY_LOG(kInfo, Component::kSourceCapture,
          "change capture running for " << active_tables << " of " << plans.size() << " table(s)");

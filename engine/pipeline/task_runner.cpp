@@ -172,9 +172,10 @@ Status TaskRunner::CopySourceSequences(const std::vector<config::MappedTable>& m
 // when capture starts again was dropped or renamed while the engine was not running (or just
 // before a crash recorded it). Its changes before that are still in the stream after the
 // checkpoint, so it is planned from the columns CDC last followed (table_shapes.h): they are
-// applied, and the stream's DROP/RENAME (MySQL) or the catalog watch (PostgreSQL: "gone", as a
-// drop cannot be told from a rename there) ends its capture. Without a recorded shape (a state
-// directory of an older version) it is marked "Table error" and its target table not touched.
+// applied, and the stream's DROP/RENAME (MySQL) or the catalog watch (PostgreSQL: by the
+// relation OID an earlier session stored, pg_table_watch.h) ends its capture. Without a recorded
+// shape (a state directory of an older version) it is marked "Table error" and its target table not
+// touched.
 std::vector<TablePlan> TaskRunner::PlanTablesGoneFromTheSource(
     state::StateStore& store, const std::vector<TablePlan>& plans) {
   std::vector<TablePlan> gone;

@@ -131,11 +131,14 @@ CREATE TABLE cdc_table_shapes (
 CREATE INDEX cdc_table_shapes_by_table ON cdc_table_shapes (schema_name, table_name);
 )sql";
 
+// Version 5: the PostgreSQL relation OID each captured table had (pipeline/cdc/pg_table_watch.h),
+// so that a table gone from the catalog at a restart can be told dropped from renamed.
+constexpr const char* kMigration5 = R"sql(
+ALTER TABLE table_stats ADD COLUMN source_oid TEXT;
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kMigration1},
-    {2, kMigration2},
-    {3, kMigration3},
-    {4, kMigration4},
+    {1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {4, kMigration4}, {5, kMigration5},
 };
 
 }  // namespace

@@ -446,7 +446,8 @@ Status StateStore::ResetTable(std::string_view schema, std::string_view table, b
                    "FullLoadReloaded = ?4, Inserts = 0, Updates = 0, Deletes = 0, Ddls = 0, "
                    "AppliedInserts = 0, AppliedUpdates = 0, AppliedDeletes = 0, AppliedDdls = 0, "
                    "LastUpdateTime = ?5, segments_total = 0, segments_completed = 0, "
-                   "last_error = NULL WHERE schema_name = ?1 AND table_name = ?2"));
+                   "last_error = NULL, source_oid = NULL "
+                   "WHERE schema_name = ?1 AND table_name = ?2"));
   SY_RETURN_IF_ERROR(update->Bind(1, schema)
                          .Bind(2, table)
                          .Bind(3, TableStateName(reload ? TableState::kTableBeingReloaded
@@ -931,15 +932,52 @@ Result<int64_t> StateStore::CountUnresolvedApplyExceptions() {
 
 // --- CDC handoff ---------------------------------------------------------------------------------
 
-Status StateStore::SetSnapshotPosition(std::string_view schema, std::string_view table,
-                                       std::string_view position) {
+Status StateStore::SetTableText(std::string_view schema, std::string_view table,
+                                std::string_view column, std::string_view value) {
   SY_RETURN_IF_ERROR(CheckWritable());
   std::lock_guard lock(mu_);
-  SY_ASSIGN_OR_RETURN(Statement * update,
-                      db_->Prepare("UPDATE table_stats SET snapshot_position = ?3 "
-                                   "WHERE schema_name = ?1 AND table_name = ?2"));
-  SY_RETURN_IF_ERROR(update->Bind(1, schema).Bind(2, table).BindOptionalText(3, position).Run());
+  const std::string sql = "UPDATE table_stats SET " + std::string(column) +
+                          " = ?3 WHERE schema_name = ?1 AND table_name = ?2";
+  SY_ASSIGN_OR_RETURN(Statement * update, db_->Prepare(sql.c_str()));
+  SY_RETURN_IF_ERROR(update->Bind(1, schema).Bind(2, table).BindOptionalText(3, value).Run());
   return ExpectChangedLocked("table " + std::string(schema) + "." + std::string(table));
+}
+
+Result<std::string> StateStore::GetTableText(std::string_view schema, std::string_view table,
+                                             std::string_view column) {
+  std::lock_guard lock(mu_);
+  const std::string sql = "SELECT " + std::string(column) +
+                          " FROM table_stats WHERE schema_name = ?1 AND table_name = ?2";
+  SY_ASSIGN_OR_RETURN(Statement * select, db_->Prepare(sql.c_str()));
+  select->Bind(1, schema).Bind(2, table);
+  SY_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) {
+    select->Reset();
+    return Status::NotFound("table " + std::string(schema) + "." + std::string(table) +
+                            " is not in the state store");
+  }
+  std::string value = select->ColumnText(0);
+  select->Reset();
+  return value;
+}
+
+Status StateStore::SetSnapshotPosition(std::string_view schema, std::string_view table,
+                                       std::string_view position) {
+  return SetTableText(schema, table, "snapshot_position", position);
+}
+
+Result<std::string> StateStore::GetSnapshotPosition(std::string_view schema,
+                                                    std::string_view table) {
+  return GetTableText(schema, table, "snapshot_position");
+}
+
+Status StateStore::SetSourceOid(std::string_view schema, std::string_view table,
+                                std::string_view oid) {
+  return SetTableText(schema, table, "source_oid", oid);
+}
+
+Result<std::string> StateStore::GetSourceOid(std::string_view schema, std::string_view table) {
+  return GetTableText(schema, table, "source_oid");
 }
 
 Status StateStore::SetColumnMapping(std::string_view schema, std::string_view table,
@@ -960,24 +998,6 @@ Status StateStore::SetColumnMapping(std::string_view schema, std::string_view ta
                                    "WHERE schema_name = ?1 AND table_name = ?2"));
   SY_RETURN_IF_ERROR(update->Bind(1, schema).Bind(2, table).Bind(3, text).Run());
   return ExpectChangedLocked("table " + std::string(schema) + "." + std::string(table));
-}
-
-Result<std::string> StateStore::GetSnapshotPosition(std::string_view schema,
-                                                    std::string_view table) {
-  std::lock_guard lock(mu_);
-  SY_ASSIGN_OR_RETURN(Statement * select,
-                      db_->Prepare("SELECT snapshot_position FROM table_stats "
-                                   "WHERE schema_name = ?1 AND table_name = ?2"));
-  select->Bind(1, schema).Bind(2, table);
-  SY_ASSIGN_OR_RETURN(bool row, select->Step());
-  if (!row) {
-    select->Reset();
-    return Status::NotFound("table " + std::string(schema) + "." + std::string(table) +
-                            " is not in the state store");
-  }
-  std::string position = select->ColumnText(0);
-  select->Reset();
-  return position;
 }
 
 Status StateStore::AddTableShape(std::string_view schema, std::string_view table,

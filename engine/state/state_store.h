@@ -151,6 +151,10 @@ class StateStore {
                              std::string_view position);
   // "" when not set. kNotFound for an unknown table.
   Result<std::string> GetSnapshotPosition(std::string_view schema, std::string_view table);
+  // The PostgreSQL source's relation OID of the table, as text; "" clears it / when not set.
+  // ResetTable clears it: a load may read a table created anew under the name.
+  Status SetSourceOid(std::string_view schema, std::string_view table, std::string_view oid);
+  Result<std::string> GetSourceOid(std::string_view schema, std::string_view table);
 
   // --- CDC column shapes (pipeline/cdc/table_shapes.h) -----------------------------------
   // Cleared by MarkFreshStart (every table) and ResetTable (that table): a load plans anew.
@@ -174,6 +178,11 @@ class StateStore {
   Status CheckWritable() const;
   // Requires mu_. kNotFound unless the last statement changed a row.
   Status ExpectChangedLocked(std::string_view what);
+  // One text column of a table_stats row (`column` is one of ours, never user input).
+  Status SetTableText(std::string_view schema, std::string_view table, std::string_view column,
+                      std::string_view value);
+  Result<std::string> GetTableText(std::string_view schema, std::string_view table,
+                                   std::string_view column);
   Result<TaskStatus> CurrentStatusLocked();
   Status RefreshSegmentCountsLocked(std::string_view schema, std::string_view table);
   Status AddTableCounterLocked(const char* sql, std::string_view schema, std::string_view table,

@@ -156,6 +156,22 @@ TEST_F(StateStoreCdcTest, SnapshotPositionIsSetReadAndCleared) {
   EXPECT_EQ(store_->GetSnapshotPosition("public", "nope").status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(StateStoreCdcTest, SourceOidIsKeptAndAReloadClearsIt) {
+  TableRecord t;
+  t.schema_name = "public";
+  t.table_name = "orders";
+  ASSERT_TRUE(store_->UpsertTable(t).ok());
+  EXPECT_EQ(*store_->GetSourceOid("public", "orders"), "");
+  ASSERT_TRUE(store_->SetSourceOid("public", "orders", "16384").ok());
+  ASSERT_TRUE(store_->SetSnapshotPosition("public", "orders", "0/1").ok());
+  EXPECT_EQ(*store_->GetSourceOid("public", "orders"), "16384");
+  EXPECT_EQ(*store_->GetSnapshotPosition("public", "orders"), "0/1");
+  // A (re)load may read a table created anew under the name: the OID is learnt again.
+  ASSERT_TRUE(store_->ResetTable("public", "orders", /*reload=*/true).ok());
+  EXPECT_EQ(*store_->GetSourceOid("public", "orders"), "");
+  EXPECT_EQ(store_->GetSourceOid("public", "nope").status().code(), StatusCode::kNotFound);
+}
+
 TEST_F(StateStoreCdcTest, ColumnMappingRoundTripsAndSurvivesAnUpsert) {
   TableRecord t;
   t.schema_name = "shop";

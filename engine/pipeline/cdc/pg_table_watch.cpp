@@ -41,6 +41,16 @@ Status PgTableWatch::Look(const std::vector<TablePlan>& plans) {
     SY_ASSIGN_OR_RETURN(session_, endpoints::Connect(task_.source.ToConnectionParams()));
   }
   auto& s = *session_;
+  if (!seeded_ && store_ != nullptr) {
+    // Only at the session's start: later, a table without an OID here is one planned anew (a
+    // reload after its capture ended), whose stored OID is its predecessor's.
+    for (size_t i = 0; i < plans.size(); ++i) {
+      if (plans[i].capture_ended || oids_.count(i) != 0) continue;
+      auto stored = store_->GetSourceOid(plans[i].source.schema, plans[i].source.name);
+      if (stored.ok() && !stored->empty()) oids_[i] = *stored;
+    }
+  }
+  seeded_ = true;
   // Names whose OID is not known yet: learn it; a name with no table is gone already.
   std::string unknown, known;
   for (size_t i = 0; i < plans.size(); ++i) {
@@ -91,6 +101,8 @@ Status PgTableWatch::Look(const std::vector<TablePlan>& plans) {
     } else if (auto named = by_name.find({p.source.schema, p.source.name});
                named != by_name.end()) {
       oids_[i] = named->second;
+      if (store_ != nullptr)
+        (void)store_->SetSourceOid(p.source.schema, p.source.name, named->second);
       continue;
     } else {
       f.end.kind = SourceTableEnd::Kind::kGone;

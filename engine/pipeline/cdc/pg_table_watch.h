@@ -7,8 +7,13 @@
 // Exactness: a table found dropped is reported only once the apply has passed an LSN read
 // after the catalog (pg_current_wal_lsn()), so every change the table had before its drop is
 // applied first; a target table kept (HandleSourceTableDropped false) ends with all its rows.
-// An idle source still gets there through the CDC heartbeat. A table the watch never saw (gone
-// before its first look) is reported as kGone: a drop cannot be told from a rename then.
+// An idle source still gets there through the CDC heartbeat.
+//
+// Restarts: the OID each table is learnt under is kept in the state store, and a session
+// starts from the stored ones, so a table dropped or renamed while the engine was stopped is
+// told apart like one during CDC (a new table that got a dropped one's OID counts as a rename,
+// which keeps the target). Only a table the watch never saw at all (no stored OID: gone before
+// its first look) is reported as kGone, where a drop cannot be told from a rename.
 //
 // Errors (a lost connection, a query that fails) are logged at debug level and the watch tries
 // again at the next poll: it is a probe; the stream carries the data.
@@ -26,6 +31,7 @@
 #include "engine/endpoints/endpoint.h"
 #include "engine/pipeline/cdc/source_table_end.h"
 #include "engine/pipeline/table_plan.h"
+#include "engine/state/state_store.h"
 
 namespace switchyard::pipeline::cdc {
 
@@ -36,9 +42,10 @@ class PgTableWatch {
     SourceTableEnd end;
   };
 
-  explicit PgTableWatch(const config::TaskConfig& task,
-                        std::chrono::milliseconds interval = std::chrono::seconds(5))
-      : task_(task), interval_(interval) {}
+  // `store` (may be null) keeps the OIDs learnt, and gives those of earlier sessions.
+  PgTableWatch(const config::TaskConfig& task, state::StateStore* store,
+               std::chrono::milliseconds interval = std::chrono::seconds(5))
+      : task_(task), store_(store), interval_(interval) {}
 
   // Looks at the catalog when `interval` has passed since the last look, and returns the
   // tables whose end the apply has passed (`applied`: the last committed source position, ""
@@ -50,7 +57,9 @@ class PgTableWatch {
   Status Look(const std::vector<TablePlan>& plans);
 
   const config::TaskConfig& task_;
+  state::StateStore* store_;
   const std::chrono::milliseconds interval_;
+  bool seeded_ = false;  // the stored OIDs were taken (once, at the first look)
   std::chrono::steady_clock::time_point last_{};
   std::unique_ptr<endpoints::SqlSession> session_;
   std::map<size_t, std::string> oids_;  // plan index -> relation OID, as text
