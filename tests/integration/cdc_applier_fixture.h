@@ -140,6 +140,9 @@ class CdcApplierFixture : public ::testing::TestWithParam<Engine> {
     return t;
   }
 
+  // An insert into the mixed table (AddMixed) of a row with only id and txt = "r".
+  static RowChange MixedInsert(size_t mixed, int id);
+
   std::unique_ptr<Applier> MakeApplier() {
     auto a = std::make_unique<Applier>(session_.get(), task_, control_, &plans_);
     Status st = a->Prepare();
@@ -169,6 +172,10 @@ inline RowChange Upd(size_t t, std::vector<ChangeValue> before, std::vector<Chan
 }
 inline RowChange Del(size_t t, std::vector<ChangeValue> before) {
   return {ChangeOp::kDelete, t, std::move(before), {}};
+}
+
+inline RowChange CdcApplierFixture::MixedInsert(size_t mixed, int id) {
+  return Ins(mixed, {V(std::to_string(id)), V("r"), N(), N(), N(), N(), N()});
 }
 
 inline std::string EngineName(const ::testing::TestParamInfo<Engine>& info) {

@@ -198,9 +198,7 @@ TEST_P(CdcApplier, ACheckpointMovedBehindTheAppliersBackIsNoticed) {
   Open("moved");
   const size_t m = AddMixed();
   auto a = MakeApplier();
-  auto ins = [&](int id) {
-    return Ins(m, {V(std::to_string(id)), V("r"), N(), N(), N(), N(), N()});
-  };
+  auto ins = [&](int id) { return MixedInsert(m, id); };
   ASSERT_TRUE(a->Apply(Txn(1, {ins(1)})).ok());
   ASSERT_TRUE(a->Apply(Txn(2, {ins(2)})).ok());  // the checkpoint is known from here on
   Exec("UPDATE " + catalog::QuoteQualified(GetParam(), ControlSchema(control_), kStatusTable) +
@@ -222,9 +220,7 @@ TEST_P(CdcApplier, ApplyBatchCommitsAllOrNothing) {
   Open("batch");
   const size_t m = AddMixed();
   auto a = MakeApplier();
-  auto ins = [&](int id) {
-    return Ins(m, {V(std::to_string(id)), V("r"), N(), N(), N(), N(), N()});
-  };
+  auto ins = [&](int id) { return MixedInsert(m, id); };
   Status st = a->ApplyBatch(Batch(Txn(1, {ins(1)}), Txn(2, {ins(2)}),
                                   Txn(3, {Del(m, {V("77"), N(), N(), N(), N(), N(), N()})})));
   EXPECT_EQ(st.code(), StatusCode::kDataError) << st.ToString();

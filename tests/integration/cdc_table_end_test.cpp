@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 
 #include "engine/pipeline/cdc/pg_slot.h"
@@ -105,6 +106,16 @@ class CdcTableEnd : public ::testing::TestWithParam<Case> {
     return WaitUntil(
         [&] { return Table(run, table).table_state == state::TableState::kTableError; },
         std::chrono::seconds(30));
+  }
+  // One session that reaches change capture, runs `meanwhile`, and stops gracefully.
+  void RunOnceAndStop(
+      const std::string& work,
+      const std::function<void(BackgroundRun&)>& meanwhile = [](BackgroundRun&) {}) {
+    BackgroundRun run(task_, work);
+    ASSERT_TRUE(WaitForCapture(run)) << run.Output();
+    meanwhile(run);
+    run.Signal(SIGTERM);
+    ASSERT_EQ(run.Wait(), 0) << run.Output();
   }
   std::string RenameSql(const std::string& from, const std::string& to) {
     return GetParam().source == Engine::kPostgres ? "ALTER TABLE " + from + " RENAME TO " + to
@@ -218,12 +229,7 @@ TEST_P(CdcTableEnd, ChangesBeforeADropOrRenameWhileStoppedAreAppliedBeforeTheCap
   task_["ReplicationTaskSettings"]["ChangeProcessingDdlHandlingPolicy"] = {
       {"HandleSourceTableDropped", false}};
   const std::string work = MakeTempDir("sy-" + id_ + "-stopped");
-  {
-    BackgroundRun run(task_, work);
-    ASSERT_TRUE(WaitForCapture(run)) << run.Output();
-    run.Signal(SIGTERM);
-    ASSERT_EQ(run.Wait(), 0) << run.Output();
-  }
+  ASSERT_NO_FATAL_FAILURE(RunOnceAndStop(work));
   // While the engine is stopped: the tables are no longer on the source when it starts again,
   // but their last changes are in the stream after the checkpoint.
   ExecOrDie(source_,
@@ -260,16 +266,12 @@ TEST_P(CdcTableEnd, ChangesBeforeADropOrRenameWhileStoppedAreAppliedBeforeTheCap
 // target goes and the renamed one's stays, with its last changes in both cases.
 TEST_P(CdcTableEnd, ADropAndARenameWhileStoppedAreToldApart) {
   const std::string work = MakeTempDir("sy-" + id_ + "-apart");
-  {
-    BackgroundRun run(task_, work);
-    ASSERT_TRUE(WaitForCapture(run)) << run.Output();
+  ASSERT_NO_FATAL_FAILURE(RunOnceAndStop(work, [&](BackgroundRun& run) {
     // Applied: the session has looked at the catalog (the watch runs before each read).
     ExecOrDie(source_, "INSERT INTO keep VALUES (99, 'k99')");
     ASSERT_TRUE(WaitUntil([&] { return KeepDifferences().empty(); }, std::chrono::seconds(30)))
         << KeepDifferences() << run.Output();
-    run.Signal(SIGTERM);
-    ASSERT_EQ(run.Wait(), 0) << run.Output();
-  }
+  }));
   ExecOrDie(source_,
             "INSERT INTO gone VALUES (100, 'late');\n"
             "UPDATE moved SET v = 'moved 7' WHERE id = 7;");
