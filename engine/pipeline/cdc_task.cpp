@@ -599,7 +599,8 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
   };
   const config::ChangeProcessingTuning& tuning = task.settings.change_processing_tuning;
   const bool batch_apply = task.settings.target_metadata.batch_apply_enabled;
-  applier.SetBatchApply(batch_apply);
+  applier.SetApplyMode(batch_apply ? cdc::Applier::ApplyMode::kBatchOptimized
+                                   : cdc::Applier::ApplyMode::kTransactional);
   std::optional<control::Command> deferred;       // a reload that must let a handler call go first
   std::vector<cdc::PgTableWatch::Finding> ended;  // found by the watch, to end under a hold
   while (!stop.stop_requested()) {

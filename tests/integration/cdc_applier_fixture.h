@@ -33,10 +33,19 @@ inline const std::string kText = std::string("it's \"quoted\" back\\slash\nnew l
 inline const std::string kBytes = std::string("\x00\x01'\\\"\xff\x00", 7);
 inline constexpr char kBytesHex[] = "0001275C22FF00";
 
+// The parameter: the target engine, and the mode MakeApplier's appliers apply in.
+struct ApplierCase {
+  ApplierCase(Engine e, Applier::ApplyMode m = Applier::ApplyMode::kTransactional)  // NOLINT
+      : engine(e), mode(m) {}
+  Engine engine;
+  Applier::ApplyMode mode;
+};
+
 // Per test: a fresh target database, the plans of the tables it creates, an Applier factory.
-class CdcApplierFixture : public ::testing::TestWithParam<Engine> {
+class CdcApplierFixture : public ::testing::TestWithParam<ApplierCase> {
  protected:
-  bool pg() const { return GetParam() == Engine::kPostgres; }
+  Engine engine() const { return GetParam().engine; }
+  bool pg() const { return engine() == Engine::kPostgres; }
 
   void Open(const std::string& name) {
     const std::string db = "sy_cdc_apply_" + name + (pg() ? "_pg" : "_my");
@@ -78,7 +87,7 @@ class CdcApplierFixture : public ::testing::TestWithParam<Engine> {
     TablePlan p;
     p.source.schema = "src";
     p.source.name = name;
-    p.target.engine = GetParam();
+    p.target.engine = engine();
     p.target.schema = schema_;
     p.target.name = name;
     p.target.columns = std::move(cols);
@@ -105,7 +114,7 @@ class CdcApplierFixture : public ::testing::TestWithParam<Engine> {
   }
 
   std::vector<endpoints::SqlRow> MixedRows() {
-    const std::string t = catalog::QuoteQualified(GetParam(), schema_, "mixed");
+    const std::string t = catalog::QuoteQualified(engine(), schema_, "mixed");
     return Rows(pg() ? "SELECT id::text, txt, upper(encode(bin, 'hex')), big::text,"
                        " to_char(ts, 'YYYY-MM-DD HH24:MI:SS.US'), flags::text, doc FROM " +
                            t + " ORDER BY id"
@@ -145,6 +154,7 @@ class CdcApplierFixture : public ::testing::TestWithParam<Engine> {
 
   std::unique_ptr<Applier> MakeApplier() {
     auto a = std::make_unique<Applier>(session_.get(), task_, control_, &plans_);
+    a->SetApplyMode(GetParam().mode);
     Status st = a->Prepare();
     EXPECT_TRUE(st.ok()) << st.ToString();
     return a;
@@ -178,8 +188,19 @@ inline RowChange CdcApplierFixture::MixedInsert(size_t mixed, int id) {
   return Ins(mixed, {V(std::to_string(id)), V("r"), N(), N(), N(), N(), N()});
 }
 
-inline std::string EngineName(const ::testing::TestParamInfo<Engine>& info) {
-  return info.param == Engine::kPostgres ? "PostgreSQL" : "MySQL";
+inline std::string EngineName(const ::testing::TestParamInfo<ApplierCase>& info) {
+  std::string name = info.param.engine == Engine::kPostgres ? "PostgreSQL" : "MySQL";
+  switch (info.param.mode) {
+    case Applier::ApplyMode::kTransactional:
+      break;
+    case Applier::ApplyMode::kBatchOptimized:
+      name += "_BatchOptimized";
+      break;
+    case Applier::ApplyMode::kChangeByChange:
+      name += "_ChangeByChange";
+      break;
+  }
+  return name;
 }
 
 }  // namespace switchyard::testing::cdc_applier

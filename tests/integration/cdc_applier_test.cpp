@@ -94,7 +94,7 @@ TEST_P(CdcApplier, KeylessTableChangesExactlyOneOfDuplicateRows) {
   const size_t k =
       AddTable("nokey", {Col("a", "integer", "int"), Col("b", "text", "longtext")}, {});
   auto a = MakeApplier();
-  const std::string t = catalog::QuoteQualified(GetParam(), schema_, "nokey");
+  const std::string t = catalog::QuoteQualified(engine(), schema_, "nokey");
   auto rows = [&] {
     return Rows("SELECT a, b FROM " + t + (pg() ? " ORDER BY a, b NULLS FIRST" : " ORDER BY a, b"));
   };
@@ -148,16 +148,14 @@ TEST_P(CdcApplier, RejectedValueRollsBackWithTheValueInTheMessage) {
   Status st = a->Apply(Txn(1, {Ins(t, {V("1"), V("1.5")}), Ins(t, {V("2"), V("NaN")})}));
   EXPECT_EQ(st.code(), StatusCode::kDataError) << st.ToString();
   EXPECT_NE(st.message().find("NaN"), std::string::npos) << st.message();
-  EXPECT_TRUE(
-      Rows("SELECT id FROM " + catalog::QuoteQualified(GetParam(), schema_, "dbl")).empty());
+  EXPECT_TRUE(Rows("SELECT id FROM " + catalog::QuoteQualified(engine(), schema_, "dbl")).empty());
   EXPECT_FALSE(Stored().has_value());
   // A statement the target refuses (duplicate key) also rolls back and names the statement.
   ASSERT_TRUE(a->Apply(Txn(2, {Ins(t, {V("1"), V("1.5")})})).ok());
   st = a->Apply(Txn(3, {Ins(t, {V("3"), V("3")}), Ins(t, {V("1"), V("2")})}));
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("INSERT INTO"), std::string::npos) << st.message();
-  EXPECT_EQ(Rows("SELECT id FROM " + catalog::QuoteQualified(GetParam(), schema_, "dbl")).size(),
-            1u);
+  EXPECT_EQ(Rows("SELECT id FROM " + catalog::QuoteQualified(engine(), schema_, "dbl")).size(), 1u);
   EXPECT_EQ(Stored()->position.text, Pos(2));
 }
 
@@ -201,7 +199,7 @@ TEST_P(CdcApplier, ACheckpointMovedBehindTheAppliersBackIsNoticed) {
   auto ins = [&](int id) { return MixedInsert(m, id); };
   ASSERT_TRUE(a->Apply(Txn(1, {ins(1)})).ok());
   ASSERT_TRUE(a->Apply(Txn(2, {ins(2)})).ok());  // the checkpoint is known from here on
-  Exec("UPDATE " + catalog::QuoteQualified(GetParam(), ControlSchema(control_), kStatusTable) +
+  Exec("UPDATE " + catalog::QuoteQualified(engine(), ControlSchema(control_), kStatusTable) +
        " SET source_position = '" + Pos(4) + "' WHERE task_name = '" + task_ + "'");
 
   ASSERT_TRUE(a->Apply(Txn(3, {ins(3)})).ok());
@@ -249,7 +247,7 @@ TEST_P(CdcApplier, CompositeKeyAndKeyChangeMovesTheRow) {
                             {"k1", "k2"});
   auto a = MakeApplier();
   const std::string q = "SELECT k1, k2, v FROM " +
-                        catalog::QuoteQualified(GetParam(), schema_, "ck") + " ORDER BY k1, k2";
+                        catalog::QuoteQualified(engine(), schema_, "ck") + " ORDER BY k1, k2";
   ASSERT_TRUE(
       a->Apply(Txn(1, {Ins(t, {V("1"), V("a"), V("one-a")}), Ins(t, {V("1"), V("b"), V("one-b")})}))
           .ok());
@@ -311,7 +309,7 @@ TEST_P(CdcApplier, BatchApplyNetsChangesAndLandsValueForValue) {
                        Ins(k, {V("1"), V("x")}), Ins(k, {V("1"), V("x")})}))
           .ok());
 
-  a->SetBatchApply(true);
+  a->SetApplyMode(Applier::ApplyMode::kBatchOptimized);
   Status st = a->ApplyBatch(Batch(
       // 4 is inserted, updated twice (one column left unchanged each time), then 5 comes and goes.
       Txn(2, {Ins(m, row(4, "four")), Upd(m, {}, {V("4"), V(kText), U(), U(), U(), U(), U()}),
@@ -321,8 +319,10 @@ TEST_P(CdcApplier, BatchApplyNetsChangesAndLandsValueForValue) {
               Del(m, key(1)), Ins(m, row(1, "one again")),
               // 2 moves to 9; 3 has only an unchanged-TOAST update and one that writes null.
               Upd(m, key(2), row(9, "moved")), Upd(m, {}, {V("3"), N(), U(), U(), U(), U(), U()})}),
-      // The keyless table: one of the two duplicates goes, then a row is added.
-      Txn(4, {Del(k, {V("1"), V("x")}), Ins(k, {V("2"), N()})})));
+      // The keyless table: one of the two duplicates goes, then rows are added, one of them
+      // deleted again before the last (its changes keep their order).
+      Txn(4, {Del(k, {V("1"), V("x")}), Ins(k, {V("2"), N()}), Ins(k, {V("3"), V("y")}),
+              Del(k, {V("3"), V("y")}), Ins(k, {V("4"), V("z")})})));
   ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(a->stats().slower_path_redos, 0) << "the net path applied it";
   EXPECT_EQ(MixedRows(),
@@ -334,12 +334,12 @@ TEST_P(CdcApplier, BatchApplyNetsChangesAndLandsValueForValue) {
                 R({"4", kText, kBytesHex, "0", "2024-02-29 23:59:59.123456", "10101", "d"}),
                 R({"9", "moved", kBytesHex, "18446744073709551615", "2024-02-29 23:59:59.123456",
                    "10101", "d"})}));
-  EXPECT_EQ(Rows("SELECT a, b FROM " + catalog::QuoteQualified(GetParam(), schema_, "keyless") +
+  EXPECT_EQ(Rows("SELECT a, b FROM " + catalog::QuoteQualified(engine(), schema_, "keyless") +
                  " ORDER BY a"),
-            (std::vector<endpoints::SqlRow>{R({"1", "x"}), R({"2", std::nullopt})}));
+            (std::vector<endpoints::SqlRow>{R({"1", "x"}), R({"2", std::nullopt}), R({"4", "z"})}));
   EXPECT_EQ(Stored()->position.text, Pos(4));
   EXPECT_EQ(Stored()->transactions_applied, 4);
-  EXPECT_EQ(a->stats().inserts, 5 + 4);  // source changes, not net statements
+  EXPECT_EQ(a->stats().inserts, 5 + 6);  // source changes, not net statements
 }
 
 TEST_P(CdcApplier, BatchApplyUpdatesManyRowsPerStatementValueForValue) {
@@ -351,7 +351,7 @@ TEST_P(CdcApplier, BatchApplyUpdatesManyRowsPerStatementValueForValue) {
     seed.push_back(Ins(m, {V(std::to_string(id)), V("seed"), V("s"), V("1"),
                            V("2000-01-01 00:00:00.000000"), V("00001"), V("d")}));
   ASSERT_TRUE(a->Apply(Txn(1, std::move(seed))).ok());
-  a->SetBatchApply(true);
+  a->SetApplyMode(Applier::ApplyMode::kBatchOptimized);
   // Rows 1-3 write every column (row 1 first, with NULLs: the VALUES list's first row carries
   // the casts); rows 4-6 write only txt, the rest unchanged (TOAST). Row 5 is updated twice.
   Status st = a->ApplyBatch(Batch(
@@ -386,11 +386,11 @@ TEST_P(CdcApplier, BatchApplyFallsBackToSourceOrderWhenNettingCannotWork) {
   const size_t t = AddTable(
       "users", {Col("id", "integer", "int", false), Col("email", "varchar(20)", "varchar(20)")},
       {"id"});
-  const std::string table = catalog::QuoteQualified(GetParam(), schema_, "users");
+  const std::string table = catalog::QuoteQualified(engine(), schema_, "users");
   Exec("CREATE UNIQUE INDEX users_email ON " + table + " (email)");
   auto a = MakeApplier();
   ASSERT_TRUE(a->Apply(Txn(1, {Ins(t, {V("1"), V("x")})})).ok());
-  a->SetBatchApply(true);
+  a->SetApplyMode(Applier::ApplyMode::kBatchOptimized);
   // Row 1 gives up "x" and row 2 takes it: net order (inserts before updates) collides on the
   // unique email, source order does not.
   Status st = a->ApplyBatch(
@@ -408,8 +408,74 @@ TEST_P(CdcApplier, BatchApplyFallsBackToSourceOrderWhenNettingCannotWork) {
   EXPECT_EQ(Stored()->position.text, Pos(3));
 }
 
-INSTANTIATE_TEST_SUITE_P(Targets, CdcApplier, ::testing::Values(Engine::kPostgres, Engine::kMySql),
-                         EngineName);
+TEST_P(CdcApplier, TransactionalApplyNetsOnlyWhereTheTargetCannotTellTheOrder) {
+  Open("order_free");
+  const size_t m = AddMixed();
+  const size_t t = AddTable(
+      "audited", {Col("id", "integer", "int", false), Col("v", "text", "longtext")}, {"id"});
+  const std::string audited = catalog::QuoteQualified(engine(), schema_, "audited");
+  const std::string log = catalog::QuoteQualified(engine(), schema_, "audit_log");
+  // A trigger that logs every row change: it would see one INSERT where source order has five.
+  if (pg()) {
+    Exec("CREATE TABLE " + log + " (seq serial PRIMARY KEY, op text, id integer)");
+    Exec(
+        "CREATE FUNCTION app.audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        " INSERT INTO " +
+        log +
+        " (op, id) VALUES (TG_OP, COALESCE(NEW.id, OLD.id));"
+        " RETURN NULL; END $$");
+    Exec("CREATE TRIGGER audited_log AFTER INSERT OR UPDATE OR DELETE ON " + audited +
+         " FOR EACH ROW EXECUTE FUNCTION app.audit()");
+  } else {
+    Exec("CREATE TABLE " + log + " (seq int AUTO_INCREMENT PRIMARY KEY, op text, id int)");
+    for (const char* op : {"INSERT", "UPDATE", "DELETE"}) {
+      const std::string row = std::string(op) == "DELETE" ? "OLD" : "NEW";
+      Exec(std::string("CREATE TRIGGER audited_") + op + " AFTER " + op + " ON " + audited +
+           " FOR EACH ROW INSERT INTO " + log + " (op, id) VALUES ('" + op + "', " + row + ".id)");
+    }
+  }
+  auto a = MakeApplier();
+  const bool nets = GetParam().mode == Applier::ApplyMode::kTransactional;
+
+  // The plain table: netted in transactional mode (ids 1..3 inserted, 2 updated, 3 deleted).
+  ASSERT_TRUE(a->ApplyBatch(Batch(Txn(1, {MixedInsert(m, 1), MixedInsert(m, 2)}),
+                                  Txn(2, {MixedInsert(m, 3),
+                                          Upd(m, {}, {V("2"), V("u"), U(), U(), U(), U(), U()})}),
+                                  Txn(3, {Del(m, {V("3"), N(), N(), N(), N(), N(), N()})})))
+                  .ok());
+  EXPECT_EQ(a->stats().netted_transactions, nets ? 1 : 0);
+  EXPECT_EQ(a->stats().slower_path_redos, 0);
+  const auto mixed = MixedRows();
+  ASSERT_EQ(mixed.size(), 2u);
+  EXPECT_EQ(mixed[0][1], "r");
+  EXPECT_EQ(mixed[1][1], "u");
+
+  // The triggered table, alone and together with the plain one: change by change, so the
+  // trigger sees every change in source order.
+  ASSERT_TRUE(a->Apply(Txn(4, {Ins(t, {V("1"), V("a")}), Upd(t, {}, {V("1"), V("b")}),
+                               Upd(t, {}, {V("1"), V("c")}), Del(t, {V("1"), N()}),
+                               Ins(t, {V("1"), V("d")})}))
+                  .ok());
+  ASSERT_TRUE(
+      a->Apply(Txn(5, {MixedInsert(m, 4), Upd(t, {}, {V("1"), V("e")}), MixedInsert(m, 5)})).ok());
+  EXPECT_EQ(a->stats().netted_transactions, nets ? 1 : 0) << "no triggered table is netted";
+  EXPECT_EQ(
+      Rows("SELECT op, id FROM " + log + " ORDER BY seq"),
+      (std::vector<endpoints::SqlRow>{R({"INSERT", "1"}), R({"UPDATE", "1"}), R({"UPDATE", "1"}),
+                                      R({"DELETE", "1"}), R({"INSERT", "1"}), R({"UPDATE", "1"})}));
+  EXPECT_EQ(Rows("SELECT id, v FROM " + audited), (std::vector<endpoints::SqlRow>{R({"1", "e"})}));
+  EXPECT_EQ(MixedRows().size(), 4u);
+  EXPECT_EQ(Stored()->position.text, Pos(5));
+}
+
+// Transactional apply nets these tables' changes (they are order-free); change by change
+// takes the pipelined path with the same expectations.
+INSTANTIATE_TEST_SUITE_P(
+    Targets, CdcApplier,
+    ::testing::Values(ApplierCase(Engine::kPostgres), ApplierCase(Engine::kMySql),
+                      ApplierCase(Engine::kPostgres, Applier::ApplyMode::kChangeByChange),
+                      ApplierCase(Engine::kMySql, Applier::ApplyMode::kChangeByChange)),
+    EngineName);
 
 }  // namespace
 }  // namespace switchyard::testing

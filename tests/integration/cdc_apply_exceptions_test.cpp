@@ -44,13 +44,13 @@ class CdcApplierExceptions : public CdcApplierFixture {
   // source_position, statement, error.
   std::vector<endpoints::SqlRow> ExceptionRows() {
     const std::string table =
-        catalog::QuoteQualified(GetParam(), ControlSchema(control_), kApplyExceptionsTable);
+        catalog::QuoteQualified(engine(), ControlSchema(control_), kApplyExceptionsTable);
     return Rows("SELECT table_schema, table_name, action, source_position, statement, error FROM " +
                 table + " WHERE task_name = " + session_->QuoteLiteral(task_) + " ORDER BY id");
   }
 
   std::vector<endpoints::SqlRow> TableRows(const std::string& name) {
-    return Rows("SELECT id, txt FROM " + catalog::QuoteQualified(GetParam(), schema_, name) +
+    return Rows("SELECT id, txt FROM " + catalog::QuoteQualified(engine(), schema_, name) +
                 " ORDER BY id");
   }
 
@@ -272,7 +272,7 @@ TEST_P(CdcApplierExceptions, RejectedValueFollowsDataErrorPolicy) {
   auto a = MakeHandlingApplier(config::ErrorBehavior());  // DataErrorPolicy LOG_ERROR
   Status st = a->Apply(Txn(1, {Ins(t, {V("1"), V("1.5")}), Ins(t, {V("2"), V("NaN")})}));
   ASSERT_TRUE(st.ok()) << st.ToString();
-  EXPECT_EQ(Rows("SELECT id FROM " + catalog::QuoteQualified(GetParam(), schema_, "dbl")),
+  EXPECT_EQ(Rows("SELECT id FROM " + catalog::QuoteQualified(engine(), schema_, "dbl")),
             (std::vector<endpoints::SqlRow>{R({"1"})}));
   auto ex = ExceptionRows();
   ASSERT_EQ(ex.size(), 1u);
@@ -286,7 +286,7 @@ TEST_P(CdcApplierExceptions, SecretLookingColumnNeverAppearsInARecord) {
                             {Col("id", "bigint", "bigint", false), Col("name", "text", "longtext"),
                              Col("password", "text", "longtext")},
                             {"id"});
-  Exec("ALTER TABLE " + catalog::QuoteQualified(GetParam(), schema_, "users") +
+  Exec("ALTER TABLE " + catalog::QuoteQualified(engine(), schema_, "users") +
        " ADD CONSTRAINT name_not_bad CHECK (name <> 'bad')");
   auto a = MakeHandlingApplier(config::ErrorBehavior());
   ASSERT_TRUE(a->Apply(Txn(1, {Ins(u, {V("1"), V("alice"), V("hunter2-first")})})).ok());
@@ -325,7 +325,7 @@ TEST_P(CdcApplierExceptions, RecordedChangeCanBeRetriedOnceItsCauseIsFixed) {
   auto a = MakeHandlingApplier(b);
   ASSERT_TRUE(a->Apply(Txn(1, {Upd(t, {}, {V("5"), V("late")}), Del(t, {V("6"), N()})})).ok());
   ASSERT_EQ(seen_.size(), 2u);
-  const std::string table = catalog::QuoteQualified(GetParam(), schema_, "simple");
+  const std::string table = catalog::QuoteQualified(engine(), schema_, "simple");
 
   // The row is still missing: the retry changes nothing and says so.
   Status st = RetryApplyException(*session_, seen_[0].record);

@@ -191,6 +191,7 @@ TEST_P(CdcPreparedApply, PreparedAndLiteralStatementsLeaveIdenticalRows) {
 
   auto prepared = MakeApplier();
   Applier literal(literal_.get(), task_, control_, &plans_);
+  literal.SetApplyMode(GetParam().mode);
   ASSERT_TRUE(literal.Prepare().ok());
   for (const SourceTransaction& t : txns) {
     Status st = prepared->Apply(t);
@@ -256,7 +257,10 @@ TEST_P(CdcPreparedApply, RejectedValueIsRedoneDirectlyAndNamesTheChange) {
   EXPECT_FALSE(Stored().has_value());
 }
 
-INSTANTIATE_TEST_SUITE_P(Targets, CdcPreparedApply, ::testing::Values(Engine::kPostgres),
+// The pipelined path's statements (the default mode would net these tables' changes).
+INSTANTIATE_TEST_SUITE_P(Targets, CdcPreparedApply,
+                         ::testing::Values(ApplierCase(Engine::kPostgres,
+                                                       Applier::ApplyMode::kChangeByChange)),
                          EngineName);
 
 }  // namespace

@@ -65,6 +65,7 @@ struct Applier::ChangeFailure {
 
 // What one attempt at a target transaction decided; it takes effect only if it commits.
 struct Applier::Attempt {
+  bool redo_in_order = false;    // the net path found changes it cannot net: redo pipelined
   bool redo_direct = false;      // the pipelined or net path failed: redo statement by statement
   bool redo_per_change = false;  // the direct path failed through one change's fault
   std::vector<std::pair<state::ApplyExceptionRecord, ApplyErrorAction>> recorded;
@@ -77,7 +78,8 @@ Applier::Applier(endpoints::SqlSession* target, std::string task_name,
     : target_(target),
       task_name_(std::move(task_name)),
       control_(std::move(control)),
-      plans_(plans) {}
+      plans_(plans),
+      order_free_(target) {}
 
 Applier::Applier(endpoints::SqlSession* target, std::string task_name,
                  config::ControlTablesSettings control, const std::vector<TablePlan>* plans,
@@ -177,15 +179,26 @@ Status Applier::ApplyPointers(const std::vector<const SourceTransaction*>& txns)
   last_skipped_ = false;
   ApplyStats delta;
   Attempt attempt;
-  Status st =
-      ApplyInTransaction(txns, batch_apply_ ? Path::kNet : Path::kPipelined, &delta, &attempt);
-  for (Path slower : {Path::kDirect, Path::kPerChange}) {
-    const bool redo = slower == Path::kDirect ? attempt.redo_direct : attempt.redo_per_change;
-    if (st.ok() || !redo) continue;
+  auto first = FirstPath(txns);
+  if (!first.ok()) return first.status();
+  Path path = *first;
+  Status st = ApplyInTransaction(txns, path, &delta, &attempt);
+  while (!st.ok()) {
+    // Each redo takes a strictly slower path, so this ends.
+    Path slower = path;
+    if (attempt.redo_in_order) {
+      slower = Path::kPipelined;
+    } else if (attempt.redo_direct) {
+      slower = Path::kDirect;
+    } else if (attempt.redo_per_change) {
+      slower = Path::kPerChange;
+    }
+    if (slower <= path) break;
+    path = slower;
     ++stats_.slower_path_redos;
     delta = ApplyStats();
     attempt = Attempt();
-    st = ApplyInTransaction(txns, slower, &delta, &attempt);
+    st = ApplyInTransaction(txns, path, &delta, &attempt);
   }
   if (!st.ok()) {
     if (tracker_) tracker_->Discard();
@@ -204,8 +217,27 @@ Status Applier::ApplyPointers(const std::vector<const SourceTransaction*>& txns)
   stats_.unchanged_toast_updates += delta.unchanged_toast_updates;
   stats_.apply_errors += delta.apply_errors;
   stats_.suspended_skips += delta.suspended_skips;
+  if (path == Path::kNet && !last_skipped_) ++stats_.netted_transactions;
   for (const auto& [record, action] : attempt.recorded) Notify(record, action);
   return Status::Ok();
+}
+
+Result<Applier::Path> Applier::FirstPath(const std::vector<const SourceTransaction*>& txns) {
+  if (mode_ == ApplyMode::kChangeByChange) return Path::kPipelined;
+  size_t changes = 0;
+  std::set<size_t> tables;
+  for (const SourceTransaction* t : txns) {
+    // Netting copies every row image: a transaction that spilled to disk stays there.
+    if (t->changes.spilled_changes() > 0) return Path::kPipelined;
+    changes += t->changes.size();
+    if (mode_ == ApplyMode::kTransactional) {
+      for (const RowChange& ch : t->changes) tables.insert(ch.table);
+    }
+  }
+  if (mode_ == ApplyMode::kBatchOptimized) return Path::kNet;
+  if (changes > kNetChangesMax) return Path::kPipelined;
+  SY_ASSIGN_OR_RETURN(const bool order_free, order_free_.AllOrderFree(*plans_, tables));
+  return order_free ? Path::kNet : Path::kPipelined;
 }
 
 Status Applier::Rollback(Status cause) {
@@ -282,6 +314,7 @@ Status Applier::ApplyInTransaction(const std::vector<const SourceTransaction*>& 
     if (st.ok()) st = pipe.Add(upsert, -1);
     if (st.ok()) st = pipe.Flush();
     if (!st.ok()) {
+      attempt->redo_in_order = path == Path::kNet && st.code() == StatusCode::kUnsupported;
       attempt->redo_direct = st.code() != StatusCode::kConnectionError;
       return Rollback(
           st.WithContext("applying up to source position " + tail.commit_position.text));
@@ -530,11 +563,21 @@ Status Applier::QueueNet(const std::vector<const SourceTransaction*>& todo, Appl
     }
     SY_RETURN_IF_ERROR(flush_rows());
     SY_RETURN_IF_ERROR(QueueNetUpdates(table, b, delta, pipe));
+    // A keyless table's changes, in source order; consecutive inserts as one multi-row INSERT.
     for (const RowChange& ch : table.ordered) {
+      if (ch.op == ChangeOp::kInsert) {
+        rows.push_back(&ch.after);
+        for (const auto& v : ch.after) row_bytes += v.bytes.size();
+        if (rows.size() >= kInsertBatchRows || row_bytes >= kInsertBatchBytes)
+          SY_RETURN_IF_ERROR(flush_rows());
+        continue;
+      }
+      SY_RETURN_IF_ERROR(flush_rows());
       SqlText sql = b.NewText();
       SY_RETURN_IF_ERROR(ChangeStatement(ch, b, &sql, &expect, &any_unchanged));
       SY_RETURN_IF_ERROR(pipe->Add(sql.run(), expect));
     }
+    SY_RETURN_IF_ERROR(flush_rows());
   }
   return Status::Ok();
 }

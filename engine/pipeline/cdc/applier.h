@@ -7,13 +7,18 @@
 // was already applied and is skipped, so replay after a crash changes nothing.
 //
 // Paths, fastest first; each falls back to the next when a change fails, after rolling back:
-//   net (SetBatchApply(true), DMS BatchApplyEnabled): the changes of all the transactions are
-//     netted per table and key (net_changes.h) and applied as one DELETE per up to 500 keys,
-//     multi-row INSERTs, then the updates (PostgreSQL: one UPDATE ... FROM (VALUES) per up to
-//     500 keys that write the same columns; MySQL: one UPDATE per key; keyless tables: every
-//     change in order). Foreign keys between the tables are not ordered for: a violation falls
-//     back.
-//   pipelined (the default): one statement per change in source order, consecutive inserts
+//   net: the changes of all the transactions are netted per table and key (net_changes.h) and
+//     applied as one DELETE per up to 500 keys, multi-row INSERTs, then the updates
+//     (PostgreSQL: one UPDATE ... FROM (VALUES) per up to 500 keys that write the same
+//     columns; MySQL: one UPDATE per key; keyless tables: every change in order). Taken
+//       - in ApplyMode::kBatchOptimized (DMS BatchApplyEnabled) always. Foreign keys between
+//         the tables are not ordered for: a violation falls back;
+//       - in ApplyMode::kTransactional (the default) when every table the target transaction
+//         touches is order-free on the target (order_free_tables.h: no triggers, foreign keys,
+//         other unique keys), so the committed result is the one source order gives, and the
+//         transactions hold at most kNetChangesMax changes, none spilled (netting copies them).
+//     Changes that cannot be netted (net_changes.h) go to the pipelined path instead.
+//   pipelined: one statement per change in source order, consecutive inserts
 //     into one table as one multi-row INSERT (up to 500 rows / 4 MB), sent up to 1,000
 //     statements or about 1 MB per round trip, each statement's row count checked. A failure
 //     or a wrong count is redone on the direct path, which finds and reports the change at
@@ -85,6 +90,7 @@
 #include "engine/pipeline/cdc/change_event.h"
 #include "engine/pipeline/cdc/change_sql.h"
 #include "engine/pipeline/cdc/net_changes.h"
+#include "engine/pipeline/cdc/order_free_tables.h"
 #include "engine/pipeline/table_plan.h"
 #include "engine/state/records.h"
 
@@ -101,6 +107,7 @@ struct ApplyStats {
   int64_t apply_errors = 0;             // failed changes handled by policy (IGNORE_RECORD too)
   int64_t suspended_skips = 0;          // changes of suspended tables not applied
   int64_t slower_path_redos = 0;        // target transactions rolled back and redone slower
+  int64_t netted_transactions = 0;      // target transactions committed by the net path
 };
 
 // Called for every recorded apply exception (every action but IGNORE_RECORD), on the applying
@@ -152,8 +159,13 @@ class Applier {
   void Suspend(size_t table) { suspended_.insert(table); }
   void Resume(size_t table) { suspended_.erase(table); }
 
-  // BatchApplyEnabled: net changes per key across the transactions of one Apply/ApplyBatch.
-  void SetBatchApply(bool enabled) { batch_apply_ = enabled; }
+  // How the changes of one target transaction are written (see the file comment).
+  enum class ApplyMode {
+    kTransactional,   // the committed state of source order; netted where no one can tell
+    kBatchOptimized,  // DMS BatchApplyEnabled: netted per key across the transactions
+    kChangeByChange,  // every change in source order (tests of that path, comparisons)
+  };
+  void SetApplyMode(ApplyMode mode) { mode_ = mode; }
 
   bool last_skipped() const { return last_skipped_; }
   const ApplyStats& stats() const { return stats_; }
@@ -165,6 +177,9 @@ class Applier {
   enum class Path { kNet, kPipelined, kDirect, kPerChange };
 
   Status ApplyPointers(const std::vector<const SourceTransaction*>& txns);
+  // The path to try first for `txns` (see the file comment): reads the target catalog now and
+  // then in ApplyMode::kTransactional.
+  Result<Path> FirstPath(const std::vector<const SourceTransaction*>& txns);
   Status ApplyInTransaction(const std::vector<const SourceTransaction*>& txns, Path path,
                             ApplyStats* delta, Attempt* attempt);
   // The direct and per-change paths' statements for `todo`, run one at a time.
@@ -206,6 +221,9 @@ class Applier {
   static constexpr size_t kInsertBatchBytes = 4 << 20;
   static constexpr size_t kDeleteBatchKeys = 500;
   static constexpr size_t kPreparedInsertRows = 64;
+  // Transactional apply nets at most this many changes per target transaction: a large
+  // transaction is inserts mostly, which the pipelined path already sends as multi-row INSERTs.
+  static constexpr size_t kNetChangesMax = 50000;
   void Notify(const state::ApplyExceptionRecord& record, ApplyErrorAction action) const;
 
   endpoints::SqlSession* target_;
@@ -215,7 +233,8 @@ class Applier {
   std::optional<ApplyErrorHandling> handling_;  // nullopt: strict
   std::optional<ApplyErrorPolicyTracker> tracker_;
   std::set<size_t> suspended_;
-  bool batch_apply_ = false;
+  ApplyMode mode_ = ApplyMode::kTransactional;
+  OrderFreeTables order_free_;
   bool last_skipped_ = false;
   // The checkpoint on the target as of this applier's last transaction; unset when unknown
   // (before the first one, after a failure). See ApplyInTransaction.
