@@ -279,10 +279,12 @@ Status LeaveOutTruncates(cdc::SourceTransaction* txn, const std::vector<TablePla
 
 void WriteCounts(const std::map<size_t, state::ChangeCounts>& totals,
                  const std::vector<TablePlan>& plans, state::StateStore& store) {
+  std::vector<state::TableChangeCounts> rows;
+  rows.reserve(totals.size());
   for (const auto& [table, counts] : totals) {
-    const auto& p = plans[table];
-    (void)store.AddChangeCounts(p.source.schema, p.source.name, counts);
+    rows.push_back({plans[table].source.schema, plans[table].source.name, counts});
   }
+  (void)store.AddChangeCounts(rows);
 }
 
 // On an idle PostgreSQL source (idle for the published tables, that is: other databases may
@@ -446,6 +448,12 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
       std::move(opened), FailpointHit("read-ahead-one") ? 1 : kReadAheadTransactions,
       kReadAheadBytes);
   source->SetSpillSpace(options.spill);
+  if (options.metrics != nullptr) {
+    source->SetReadObserver([metrics = options.metrics](const cdc::SourceTransaction& t) {
+      metrics->OnReceived(t.commit_time, static_cast<int64_t>(t.changes.size()),
+                          t.changes.value_bytes());
+    });
+  }
   size_t active_tables = 0;
   for (size_t i = 0; i < plans.size(); ++i) {
     const auto& p = plans[i];
@@ -547,8 +555,7 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
   std::vector<std::pair<int64_t, int64_t>> sizes;  // rows, bytes of each transaction in `batch`
   auto add_to_batch = [&](cdc::SourceTransaction txn) {
     sizes.emplace_back(static_cast<int64_t>(txn.changes.size()), txn.changes.value_bytes());
-    if (metrics != nullptr)
-      metrics->OnRead(txn.commit_time, sizes.back().first, sizes.back().second);
+    if (metrics != nullptr) metrics->OnTaken(txn.commit_time);
     batch.push_back(std::move(txn));
   };
   flush_batch = [&]() -> Status {

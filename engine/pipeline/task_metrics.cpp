@@ -81,17 +81,22 @@ void TaskMetrics::Stop() {
   Publish();  // the final values, so `status` after the run shows where it ended
 }
 
-void TaskMetrics::OnRead(Clock::time_point commit_time, int64_t rows, int64_t bytes) {
+void TaskMetrics::OnReceived(Clock::time_point commit_time, int64_t rows, int64_t bytes) {
   cdc_started_ = true;
   caught_up_ = false;
   const int64_t us = Micros(commit_time);
-  int64_t expected = 0;
-  pending_commit_us_.compare_exchange_strong(expected, us);
   int64_t newest = newest_read_commit_us_.load();
   while (us > newest && !newest_read_commit_us_.compare_exchange_weak(newest, us)) {
   }
   read_rows_ += rows;
   read_bytes_ += bytes;
+}
+
+void TaskMetrics::OnTaken(Clock::time_point commit_time) {
+  cdc_started_ = true;
+  caught_up_ = false;
+  int64_t expected = 0;
+  pending_commit_us_.compare_exchange_strong(expected, Micros(commit_time));
 }
 
 void TaskMetrics::OnCaughtUp() {

@@ -86,6 +86,13 @@ struct ChangeCounts {
   int64_t applied_ddls = 0;
 };
 
+// ChangeCounts for one table, by source name.
+struct TableChangeCounts {
+  std::string schema_name;
+  std::string table_name;
+  ChangeCounts counts;
+};
+
 // One key range of a table's full load. `where_sql` is the range predicate the catalog built
 // (identifiers quoted, literals escaped); the store keeps it as opaque text.
 struct SegmentRecord {

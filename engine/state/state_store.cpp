@@ -517,6 +517,26 @@ Status StateStore::AddChangeCounts(std::string_view schema, std::string_view tab
                                    const ChangeCounts& d) {
   SY_RETURN_IF_ERROR(CheckWritable());
   std::lock_guard lock(mu_);
+  return AddChangeCountsLocked(schema, table, d);
+}
+
+Status StateStore::AddChangeCounts(const std::vector<TableChangeCounts>& deltas) {
+  SY_RETURN_IF_ERROR(CheckWritable());
+  std::lock_guard lock(mu_);
+  Transaction txn(db_.get());
+  SY_RETURN_IF_ERROR(txn.Begin());
+  Status first_missing;
+  for (const TableChangeCounts& t : deltas) {
+    Status st = AddChangeCountsLocked(t.schema_name, t.table_name, t.counts);
+    if (st.code() != StatusCode::kNotFound) SY_RETURN_IF_ERROR(st);
+    if (!st.ok() && first_missing.ok()) first_missing = st;
+  }
+  SY_RETURN_IF_ERROR(txn.Commit());
+  return first_missing;
+}
+
+Status StateStore::AddChangeCountsLocked(std::string_view schema, std::string_view table,
+                                         const ChangeCounts& d) {
   SY_ASSIGN_OR_RETURN(
       Statement * update,
       db_->Prepare("UPDATE table_stats SET Inserts = Inserts + ?3, Updates = Updates + ?4, "

@@ -95,6 +95,9 @@ class StateStore {
   Status AddFullLoadErrorRows(std::string_view schema, std::string_view table, int64_t delta);
   Status AddChangeCounts(std::string_view schema, std::string_view table,
                          const ChangeCounts& delta);
+  // Several tables' counts in one state-store transaction (once per applied CDC batch). The
+  // known tables are counted; the first unknown one is returned as kNotFound.
+  Status AddChangeCounts(const std::vector<TableChangeCounts>& deltas);
   // nullopt leaves that time unchanged.
   Status SetFullLoadTimes(std::string_view schema, std::string_view table,
                           std::optional<logging::TimePoint> start,
@@ -185,6 +188,8 @@ class StateStore {
                                    std::string_view column);
   Result<TaskStatus> CurrentStatusLocked();
   Status RefreshSegmentCountsLocked(std::string_view schema, std::string_view table);
+  Status AddChangeCountsLocked(std::string_view schema, std::string_view table,
+                               const ChangeCounts& delta);
   Status AddTableCounterLocked(const char* sql, std::string_view schema, std::string_view table,
                                int64_t delta);
 

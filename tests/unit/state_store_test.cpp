@@ -317,6 +317,35 @@ TEST_F(StateStoreTest, WritesToAnUnknownTableAreNotFound) {
   EXPECT_EQ(store->GetTask().status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(StateStoreTest, ChangeCountsOfSeveralTablesAddUpInOneWrite) {
+  auto store = OpenOrDie();
+  ASSERT_TRUE(store->UpsertTable(Table("public", "a")).ok());
+  ASSERT_TRUE(store->UpsertTable(Table("public", "b")).ok());
+  ChangeCounts one;
+  one.inserts = 3;
+  one.applied_inserts = 3;
+  one.deletes = 1;
+  ChangeCounts two;
+  two.updates = 5;
+  two.applied_updates = 4;
+  two.ddls = 1;
+  ASSERT_TRUE(store->AddChangeCounts({{"public", "a", one}, {"public", "b", two}}).ok());
+  // An unknown table is reported, and the known ones are still counted.
+  EXPECT_EQ(store->AddChangeCounts({{"public", "ghost", one}, {"public", "a", one}}).code(),
+            StatusCode::kNotFound);
+  auto a = store->GetTable("public", "a");
+  auto b = store->GetTable("public", "b");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->inserts, 6);
+  EXPECT_EQ(a->applied_inserts, 6);
+  EXPECT_EQ(a->deletes, 2);
+  EXPECT_EQ(a->updates, 0);
+  EXPECT_EQ(b->updates, 5);
+  EXPECT_EQ(b->applied_updates, 4);
+  EXPECT_EQ(b->ddls, 1);
+  EXPECT_EQ(b->inserts, 0);
+}
+
 TEST_F(StateStoreTest, HostileNamesAndValuesAreStoredVerbatimThroughBoundParameters) {
   auto store = OpenOrDie();
   const std::string schema = "we'ird\"; DROP TABLE table_stats; --";

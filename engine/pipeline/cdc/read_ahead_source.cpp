@@ -197,6 +197,7 @@ void ReadAheadSource::Run() {
     between_reads_ = false;
     lock.unlock();
     auto txn = inner_->Next();
+    if (txn.ok() && *txn && on_read_) on_read_(**txn);
     lock.lock();
     between_reads_ = true;
     cv_.notify_all();  // a Hold may wait for this

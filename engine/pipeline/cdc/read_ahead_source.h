@@ -65,6 +65,12 @@ class ReadAheadSource : public ChangeSource {
   bool Hold() override;
   void Release() override;
 
+  // Called on the reader thread for each transaction as it is read, before it is queued (the
+  // metrics of what was received from the source: the owner sees it later). Set before the
+  // reader starts; must not block.
+  using ReadObserver = std::function<void(const SourceTransaction&)>;
+  void SetReadObserver(ReadObserver observer) { on_read_ = std::move(observer); }
+
  private:
   static constexpr std::chrono::milliseconds kWait{500};
 
@@ -91,6 +97,7 @@ class ReadAheadSource : public ChangeSource {
   const int64_t max_bytes_;
   SchemaChangeHandler on_schema_change_;
   TableEndedHandler on_table_ended_;
+  ReadObserver on_read_;
 
   std::mutex mu_;
   std::condition_variable cv_;  // every change of the state below
