@@ -16,6 +16,7 @@
 #include "engine/pipeline/cdc/change_source.h"
 #include "engine/pipeline/cdc/control_table.h"
 #include "engine/pipeline/cdc/pg_slot.h"
+#include "engine/pipeline/cdc/pg_snapshot_xids.h"
 #include "engine/pipeline/cdc/pg_table_watch.h"
 #include "engine/pipeline/cdc/position.h"
 #include "engine/pipeline/cdc/read_ahead_source.h"
@@ -96,6 +97,25 @@ Result<std::unique_ptr<cdc::ChangeSource>> OpenSource(
               : ""));
   }
   return std::unique_ptr<cdc::ChangeSource>(new cdc::MySqlSource(std::move(*stream)));
+}
+
+// Whether a table loaded at `loaded_at`, under a PostgreSQL snapshot that saw `loaded_snapshot`
+// (pg_snapshot_xids.h; "" when not known), holds the transaction a column change came in; false
+// when that cannot be told.
+bool LoadHolds(const cdc::SchemaChangePoint& at, const std::string& loaded_at,
+               const std::string& loaded_snapshot) {
+  if (loaded_at.empty()) return false;
+  if (!at.commits_after.empty()) {
+    auto before = cdc::ComparePositions(at.commits_after, loaded_at);
+    return before.ok() && *before < 0;
+  }
+  if (at.streamed_xid && !loaded_snapshot.empty()) {
+    // Committed before the load's consistent point exactly when its snapshot sees it; an xid
+    // the snapshot sees that was rolled back streams no changes that count either.
+    auto seen = cdc::PgSnapshotSees(loaded_snapshot, *at.streamed_xid);
+    return seen.ok() && *seen;
+  }
+  return false;
 }
 
 // Leaves out of a source transaction the changes the target must not get: those of tables
@@ -185,6 +205,7 @@ Result<std::string> ReloadTable(const config::TaskConfig& task, const TablePlan&
                         cdc::CreateSnapshotSlot(
                             task, cdc::ReplicationObjectName(task.identifier) + "_reload", true));
     handoff.pg_snapshot_id = created.slot.snapshot_name;
+    handoff.pg_snapshot_xids = created.snapshot_xids;
     handoff.position = created.slot.consistent_point.ToString();
     slot = std::move(created);
   }
@@ -347,6 +368,7 @@ SessionEnd RunSession(const config::TaskConfig& task, std::vector<TablePlan>& pl
 Status RunCdc(const config::TaskConfig& task, const std::vector<TablePlan>& plans,
               CdcOptions options, state::StateStore& store, std::stop_token stop) {
   options.loaded_at.resize(plans.size());
+  options.loaded_snapshot.resize(plans.size());
   options.active.resize(plans.size(), true);
   options.recreate.resize(plans.size(), false);
   // Source schema changes replace a table's plan (schema_change.h); the copy lives across
@@ -471,20 +493,19 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
   HandoffFilter filter(options.loaded_at, &options.active);
   std::function<Status()> flush_batch;  // set below, once the loop's state exists
   source->SetSchemaChangeHandler([&](size_t t, const std::vector<std::string>& columns_now,
-                                     const std::string& commits_after) -> Result<bool> {
-    if (!commits_after.empty() && !options.loaded_at[t].empty()) {
-      // From a transaction the table's (re)load already holds: its plan, made from the catalog
-      // at the load, has the columns from after this change, and following it would take the
-      // target back (a column dropped, then added again empty). Met when the reload came while
-      // the stream was behind it, and when a resume replays the stream from before it.
-      auto before = cdc::ComparePositions(commits_after, options.loaded_at[t]);
-      if (before.ok() && *before < 0) {
-        SY_LOG(kDebug, Component::kSourceCapture,
-               plans[t].SourceName() << ": a column change committed at " << commits_after
-                                     << ", before the table was loaded at " << options.loaded_at[t]
-                                     << "; its load has it already");
-        return bool(options.active[t]);
-      }
+                                     const cdc::SchemaChangePoint& at) -> Result<bool> {
+    // From a transaction the table's (re)load already holds: its plan, made from the catalog
+    // at the load, has the columns from after this change, and following it would take the
+    // target back (a column dropped, then added again empty). Met when the reload came while
+    // the stream was behind it, and when a resume replays the stream from before it.
+    if (LoadHolds(at, options.loaded_at[t], options.loaded_snapshot[t])) {
+      SY_LOG(kDebug, Component::kSourceCapture,
+             plans[t].SourceName()
+                 << ": a column change in a transaction "
+                 << (at.streamed_xid ? "(xid " + std::to_string(*at.streamed_xid) + ", streamed)"
+                                     : "committed at " + at.commits_after)
+                 << " that the table's load at " << options.loaded_at[t] << " already holds");
+      return bool(options.active[t]);
     }
     SY_RETURN_IF_ERROR(flush_batch());  // what was read before the change, with the old plan
     SY_ASSIGN_OR_RETURN(auto change, cdc::HandleSchemaChange(task, plans, t, columns_now, *target));
@@ -673,6 +694,9 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
           continue;
         }
         options.loaded_at[*table] = *position;
+        auto snapshot =
+            store.GetSnapshotXids(plans[*table].source.schema, plans[*table].source.name);
+        options.loaded_snapshot[*table] = snapshot.ok() ? *snapshot : "";
         options.active[*table] = true;
         options.recreate[*table] = false;
         // The load dropped the table's recorded shapes; its plan is the new base.

@@ -39,6 +39,9 @@ struct CdcOptions {
   // Per plan: changes committed at or before this source position are already in the table's
   // loaded rows and are skipped ("" = none).
   std::vector<std::string> loaded_at;
+  // Per plan: PostgreSQL, which transactions that load's snapshot saw (pg_snapshot_xids.h); ""
+  // when not known. Missing entries count as "".
+  std::vector<std::string> loaded_snapshot;
   // Per plan: false when the table's changes are not applied (its full load failed).
   std::vector<bool> active;
   // Per plan: the target table must be created anew when reloaded (its source columns changed

@@ -223,6 +223,8 @@ Status FullLoad::PrepareTable(endpoints::SqlSession& target, size_t index,
   if (handoff_ && !todo.empty()) {
     SY_RETURN_IF_ERROR(
         store_.SetSnapshotPosition(plan.source.schema, plan.source.name, handoff_->position));
+    SY_RETURN_IF_ERROR(
+        store_.SetSnapshotXids(plan.source.schema, plan.source.name, handoff_->pg_snapshot_xids));
   }
   if (todo.empty()) {
     // Every segment was committed before the crash; only the finishing steps are left.

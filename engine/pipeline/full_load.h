@@ -46,6 +46,7 @@ class FullLoad {
     // PostgreSQL: the snapshot exported by CREATE_REPLICATION_SLOT and the slot's consistent
     // point. MySQL/MariaDB: both empty; Run opens the workers' snapshots at one binlog position.
     std::string pg_snapshot_id;
+    std::string pg_snapshot_xids;  // PostgreSQL: the snapshot's transactions (pg_slot.h)
     std::string position;
   };
   void SetHandoff(Handoff handoff) { handoff_ = std::move(handoff); }

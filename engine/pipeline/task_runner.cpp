@@ -226,6 +226,8 @@ RunOutcome TaskRunner::RunChangeCapture(state::StateStore& store,
     // Changes up to the position the table was (re)loaded at are in its rows already.
     auto at = store.GetSnapshotPosition(p.source.schema, p.source.name);
     options.loaded_at.push_back(at.ok() ? *at : "");
+    auto snapshot = store.GetSnapshotXids(p.source.schema, p.source.name);
+    options.loaded_snapshot.push_back(snapshot.ok() ? *snapshot : "");
     // Applied: loaded tables; for a cdc task also tables it never loaded itself ("Before
     // load": loaded by someone else). Not: failed, suspended or half-reloaded ones.
     const auto state = rec.ok() ? rec->table_state : state::TableState::kBeforeLoad;
@@ -318,6 +320,7 @@ RunOutcome TaskRunner::RunFullLoadAndCdc(state::StateStore& store, std::vector<T
                                              /*temporary=*/main_exists);
       if (!created.ok()) return Fail(&store, 1, created.status());
       handoff.pg_snapshot_id = created->slot.snapshot_name;
+      handoff.pg_snapshot_xids = created->snapshot_xids;
       handoff.position = created->slot.consistent_point.ToString();
       slot = std::move(*created);
     }

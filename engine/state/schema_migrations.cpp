@@ -137,8 +137,15 @@ constexpr const char* kMigration5 = R"sql(
 ALTER TABLE table_stats ADD COLUMN source_oid TEXT;
 )sql";
 
+// Version 6: the transactions a PostgreSQL table's load snapshot saw (pg_snapshot_xids.h), so
+// that a streamed transaction's column change can be told held by the load or not.
+constexpr const char* kMigration6 = R"sql(
+ALTER TABLE table_stats ADD COLUMN snapshot_xids TEXT;
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {4, kMigration4}, {5, kMigration5},
+    {1, kMigration1}, {2, kMigration2}, {3, kMigration3},
+    {4, kMigration4}, {5, kMigration5}, {6, kMigration6},
 };
 
 }  // namespace

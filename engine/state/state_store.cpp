@@ -991,6 +991,15 @@ Result<std::string> StateStore::GetSnapshotPosition(std::string_view schema,
   return GetTableText(schema, table, "snapshot_position");
 }
 
+Status StateStore::SetSnapshotXids(std::string_view schema, std::string_view table,
+                                   std::string_view xids) {
+  return SetTableText(schema, table, "snapshot_xids", xids);
+}
+
+Result<std::string> StateStore::GetSnapshotXids(std::string_view schema, std::string_view table) {
+  return GetTableText(schema, table, "snapshot_xids");
+}
+
 Status StateStore::SetSourceOid(std::string_view schema, std::string_view table,
                                 std::string_view oid) {
   return SetTableText(schema, table, "source_oid", oid);

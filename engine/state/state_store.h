@@ -154,6 +154,10 @@ class StateStore {
                              std::string_view position);
   // "" when not set. kNotFound for an unknown table.
   Result<std::string> GetSnapshotPosition(std::string_view schema, std::string_view table);
+  // PostgreSQL: which transactions that load's snapshot saw ("xmin:xmax:xip,...",
+  // pg_snapshot_xids.h); "" clears it / when not set (MySQL sources, loads before version 6).
+  Status SetSnapshotXids(std::string_view schema, std::string_view table, std::string_view xids);
+  Result<std::string> GetSnapshotXids(std::string_view schema, std::string_view table);
   // The PostgreSQL source's relation OID of the table, as text; "" clears it / when not set.
   // ResetTable clears it: a load may read a table created anew under the name.
   Status SetSourceOid(std::string_view schema, std::string_view table, std::string_view oid);

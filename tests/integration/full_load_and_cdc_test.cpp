@@ -183,14 +183,52 @@ class FullLoadAndCdc : public ::testing::TestWithParam<Case> {
   // compared only once the reload is over, as on MariaDB 10.11 a full scan of a table while a
   // bulk LOAD DATA fills it once hung both statements inside the server (seen under CPU load).
   void ReloadAccounts(const BackgroundRun& run, const std::string& work) {
+    ASSERT_NO_FATAL_FAILURE(RequestReloadOfAccounts(run, work));
+    ASSERT_NO_FATAL_FAILURE(WaitForReloadOfAccounts(run));
+  }
+  void RequestReloadOfAccounts(const BackgroundRun& run, const std::string& work) {
     RunResult reload =
         RunSwitchyardCommand("reload '" + work + "/task.json' --table " + source_schema_ +
                              ".accounts --state-dir '" + run.state_dir() + "'");
     ASSERT_EQ(reload.exit_code, 0) << reload.output;
+  }
+  void WaitForReloadOfAccounts(const BackgroundRun& run) {
     ASSERT_TRUE(
         WaitUntil([&] { return run.Output().find(".accounts reloaded at") != std::string::npos; },
                   std::chrono::seconds(120)))
         << run.Output();
+  }
+
+  // Holds the engine's apply back (bulk locked on the target, a change to it on the source) until
+  // ReleaseApply, so that the stream stays behind what the source does meanwhile.
+  void HoldApply(const BackgroundRun& run, std::unique_ptr<endpoints::SqlSession>* blocker) {
+    const bool pg_target = GetParam().target == Engine::kPostgres;
+    const std::string bulk = catalog::QuoteQualified(GetParam().target, target_schema_, "bulk");
+    auto session = endpoints::Connect(target_);
+    ASSERT_TRUE(session.ok()) << session.status().ToString();
+    *blocker = std::move(*session);
+    if (pg_target) {
+      ASSERT_TRUE((*blocker)->Execute("BEGIN").ok());
+      ASSERT_TRUE((*blocker)->Execute("LOCK TABLE " + bulk + " IN ACCESS EXCLUSIVE MODE").ok());
+    } else {
+      ASSERT_TRUE((*blocker)->Execute("LOCK TABLES " + bulk + " WRITE").ok());
+    }
+    ExecOrDie(source_, "INSERT INTO bulk VALUES (1, 'held')");
+    const std::string waiting =
+        pg_target ? "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                  : "SELECT count(*) FROM information_schema.processlist WHERE state LIKE "
+                    "'Waiting for table%'";
+    ASSERT_TRUE(
+        WaitUntil([&] { return QueryValue(target_, waiting) != "0"; }, std::chrono::seconds(60)))
+        << run.Output();
+    // With a read-ahead of one transaction, these keep the reader from reading further.
+    for (int i = 0; i < 5; ++i) {
+      ExecOrDie(source_, "INSERT INTO events VALUES (" + std::to_string(100 + i) + ", 'filler')");
+    }
+  }
+  void ReleaseApply(endpoints::SqlSession& blocker) {
+    ASSERT_TRUE(
+        blocker.Execute(GetParam().target == Engine::kPostgres ? "COMMIT" : "UNLOCK TABLES").ok());
   }
 
   std::string id_, source_schema_, target_schema_;
@@ -508,39 +546,14 @@ TEST_P(FullLoadAndCdc, AReloadAheadOfTheStreamKeepsTheColumnsItLoaded) {
   ScopedEnv small("SWITCHYARD_FAILPOINT", "read-ahead-one:1");
   BackgroundRun run(task_, work);
   ASSERT_TRUE(WaitForCapture(run)) << run.Output();
-  const bool pg_target = GetParam().target == Engine::kPostgres;
-  const std::string bulk = catalog::QuoteQualified(GetParam().target, target_schema_, "bulk");
-  auto blocker = endpoints::Connect(target_);
-  ASSERT_TRUE(blocker.ok()) << blocker.status().ToString();
-  if (pg_target) {
-    ASSERT_TRUE((*blocker)->Execute("BEGIN").ok());
-    ASSERT_TRUE((*blocker)->Execute("LOCK TABLE " + bulk + " IN ACCESS EXCLUSIVE MODE").ok());
-  } else {
-    ASSERT_TRUE((*blocker)->Execute("LOCK TABLES " + bulk + " WRITE").ok());
-  }
-  ExecOrDie(source_, "INSERT INTO bulk VALUES (1, 'held')");
-  const std::string waiting =
-      pg_target ? "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                : "SELECT count(*) FROM information_schema.processlist WHERE state LIKE "
-                  "'Waiting for table%'";
-  ASSERT_TRUE(
-      WaitUntil([&] { return QueryValue(target_, waiting) != "0"; }, std::chrono::seconds(60)))
-      << run.Output();
-  for (int i = 0; i < 5; ++i) {
-    ExecOrDie(source_, "INSERT INTO events VALUES (" + std::to_string(100 + i) + ", 'filler')");
-  }
+  std::unique_ptr<endpoints::SqlSession> blocker;
+  ASSERT_NO_FATAL_FAILURE(HoldApply(run, &blocker));
   ExecOrDie(source_, "UPDATE accounts SET note = 'old columns' WHERE id = 2");
   ExecOrDie(source_, "ALTER TABLE accounts ADD COLUMN extra VARCHAR(20)");
   ExecOrDie(source_, "UPDATE accounts SET extra = 'x3' WHERE id = 3");
-  RunResult reload =
-      RunSwitchyardCommand("reload '" + work + "/task.json' --table " + source_schema_ +
-                           ".accounts --state-dir '" + run.state_dir() + "'");
-  ASSERT_EQ(reload.exit_code, 0) << reload.output;
-  ASSERT_TRUE((*blocker)->Execute(pg_target ? "COMMIT" : "UNLOCK TABLES").ok());
-  ASSERT_TRUE(
-      WaitUntil([&] { return run.Output().find(".accounts reloaded at") != std::string::npos; },
-                std::chrono::seconds(120)))
-      << run.Output();
+  ASSERT_NO_FATAL_FAILURE(RequestReloadOfAccounts(run, work));
+  ASSERT_NO_FATAL_FAILURE(ReleaseApply(*blocker));
+  ASSERT_NO_FATAL_FAILURE(WaitForReloadOfAccounts(run));
   ExecOrDie(source_, "UPDATE accounts SET extra = 'x4', note = 'after' WHERE id = 4");
   EXPECT_TRUE(WaitEqual()) << Differences() << run.Output();
   auto equal = [&] {
@@ -742,6 +755,54 @@ TEST_P(FullLoadAndCdc, ARenamedColumnSuspendsTheTableUntilAReload) {
   run.Signal(SIGTERM);
   EXPECT_EQ(run.Wait(), 0) << run.Output();
 }
+
+// PostgreSQL sources only: a transaction larger than logical_decoding_work_mem is streamed
+// before it commits, so its column change comes with no commit position; whether a table's load
+// holds it is told by the load's snapshot (SchemaChangePoint).
+class FullLoadAndCdcStreamed : public FullLoadAndCdc {};
+
+TEST_P(FullLoadAndCdcStreamed, AReloadAheadOfAStreamedColumnChangeKeepsTheColumnsItLoaded) {
+  const std::string work = MakeTempDir("sy-" + id_ + "-reload-streamed");
+  ScopedEnv small("SWITCHYARD_FAILPOINT", "read-ahead-one:1");
+  BackgroundRun run(task_, work);
+  ASSERT_TRUE(WaitForCapture(run)) << run.Output();
+  std::unique_ptr<endpoints::SqlSession> blocker;
+  ASSERT_NO_FATAL_FAILURE(HoldApply(run, &blocker));
+  // Streamed: its change of accounts comes (after the drop, with the Relation without note)
+  // ahead of ~80 MB of changes to a table outside the publication, past the 64 MB default.
+  ExecOrDie(source_, "CREATE TABLE scratch (id INT, pad TEXT)");
+  ExecOrDie(source_,
+            "BEGIN;\n"
+            "ALTER TABLE accounts DROP COLUMN note;\n"
+            "UPDATE accounts SET balance = balance + 1 WHERE id = 2;\n"
+            "INSERT INTO scratch SELECT g, repeat('x', 1000) FROM generate_series(1, 80000) g;\n"
+            "COMMIT");
+  // Then the column is back, with values; the reload loads them.
+  ExecOrDie(source_, "ALTER TABLE accounts ADD COLUMN note VARCHAR(100)");
+  ExecOrDie(source_, "UPDATE accounts SET note = 'back ' || id WHERE id <= 10");
+  // The reload is taken once the apply goes on: before the stream reads the large transaction.
+  ASSERT_NO_FATAL_FAILURE(RequestReloadOfAccounts(run, work));
+  ASSERT_NO_FATAL_FAILURE(ReleaseApply(*blocker));
+  ASSERT_NO_FATAL_FAILURE(WaitForReloadOfAccounts(run));
+  ExecOrDie(source_, "UPDATE accounts SET note = 'after', balance = 4.00 WHERE id = 4");
+  EXPECT_TRUE(WaitEqual()) << Differences() << run.Output();
+  // The case was met: the slot streamed a transaction.
+  EXPECT_NE(QueryValue(source_,
+                       "SELECT stream_txns FROM pg_stat_replication_slots WHERE "
+                       "slot_name = '" +
+                           pipeline::cdc::ReplicationObjectName(id_) + "'"),
+            "0");
+  EXPECT_EQ(ReadTables(run.state_dir())[source_schema_ + ".accounts"].table_state,
+            state::TableState::kTableCompleted)
+      << run.Output();
+  run.Signal(SIGTERM);
+  EXPECT_EQ(run.Wait(), 0) << run.Output();
+}
+
+INSTANTIATE_TEST_SUITE_P(Directions, FullLoadAndCdcStreamed,
+                         ::testing::Values(Case{Engine::kPostgres, Engine::kPostgres, "pgs_pg"},
+                                           Case{Engine::kPostgres, Engine::kMySql, "pgs_my"}),
+                         [](const auto& info) { return info.param.name; });
 
 INSTANTIATE_TEST_SUITE_P(Directions, FullLoadAndCdc,
                          ::testing::Values(Case{Engine::kPostgres, Engine::kPostgres, "pg_pg"},

@@ -48,7 +48,7 @@ class ScriptedSource : public ChangeSource {
       const Step& step = script_[i];
       if (step.kind == Step::kFail) return Status::ConnectionError("source went away");
       if (step.kind == Step::kSchemaCall) {
-        auto kept = schema_(0, {"id"}, "");
+        auto kept = schema_(0, {"id"}, SchemaChangePoint());
         Record("handler returned " +
                std::string(kept.ok() ? (*kept ? "true" : "false") : kept.status().ToString()));
         if (!kept.ok()) return kept.status();
@@ -110,7 +110,7 @@ TEST(ReadAheadSource, HandlerCallsRunOnTheOwnerAfterTheTransactionsReadBeforeThe
   ReadAheadSource source(std::move(owned), 10, 1 << 20);
   std::vector<std::string> seen;  // on the owner's side
   source.SetSchemaChangeHandler(
-      [&](size_t, const std::vector<std::string>&, const std::string&) -> Result<bool> {
+      [&](size_t, const std::vector<std::string>&, const SchemaChangePoint&) -> Result<bool> {
         EXPECT_EQ(std::this_thread::get_id(), inner->owner_);
         seen.push_back("handler");
         return false;
@@ -132,7 +132,7 @@ TEST(ReadAheadSource, AHoldWaitsForAHandlerCallToBeTakenAndRemapsOnTheReader) {
   ScriptedSource* inner = owned.get();
   ReadAheadSource source(std::move(owned), 10, 1 << 20);
   source.SetSchemaChangeHandler([&](size_t, const std::vector<std::string>&,
-                                    const std::string&) -> Result<bool> { return true; });
+                                    const SchemaChangePoint&) -> Result<bool> { return true; });
   ASSERT_EQ(NextPosition(source), "0/1");
   // The reader is now inside the inner Next, waiting for the handler call in the queue.
   while (inner->events().size() < 1 || inner->steps_taken() < 2) std::this_thread::sleep_for(1ms);
@@ -183,7 +183,7 @@ TEST(ReadAheadSource, DestructionCancelsAHandlerCallNobodyTakesAndPassesOnTheLas
   {
     ReadAheadSource source(std::move(owned), 10, 1 << 20);
     source.SetSchemaChangeHandler([&](size_t, const std::vector<std::string>&,
-                                      const std::string&) -> Result<bool> { return true; });
+                                      const SchemaChangePoint&) -> Result<bool> { return true; });
     ASSERT_EQ(NextPosition(source), "0/1");
     while (inner->steps_taken() < 2) std::this_thread::sleep_for(1ms);
     // The reader waits for the handler call, which the owner never takes; the confirm waits

@@ -23,7 +23,7 @@ namespace switchyard::pipeline::cdc {
 
 class ChangeSource {
  public:
-  // See PgChangeStream::SetSchemaChangeHandler (MySQL sources pass commits_after "").
+  // See PgChangeStream::SetSchemaChangeHandler (MySQL sources pass an empty SchemaChangePoint).
   using SchemaChangeHandler = PgChangeStream::SchemaChangeHandler;
 
   virtual ~ChangeSource() = default;
@@ -108,7 +108,7 @@ class MySqlSource : public ChangeSource {
   void SetSchemaChangeHandler(SchemaChangeHandler handler) override {
     stream_->SetSchemaChangeHandler(
         [handler = std::move(handler)](size_t table, const std::vector<std::string>& columns_now) {
-          return handler(table, columns_now, "");
+          return handler(table, columns_now, SchemaChangePoint());
         });
   }
   void SetTableEndedHandler(TableEndedHandler handler) override {

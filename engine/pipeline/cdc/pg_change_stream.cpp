@@ -218,9 +218,13 @@ Status PgChangeStream::OnRelation(const repl::Relation& relation) {
     }
     std::vector<std::string> columns_now;
     for (const auto& c : relation.columns) columns_now.push_back(c.name);
-    const std::string commits_after =
-        in_txn_ && !stream_xid_.has_value() ? txn_final_lsn_.ToString() : std::string();
-    SY_ASSIGN_OR_RETURN(bool applied, on_schema_change_(*plan, columns_now, commits_after));
+    SchemaChangePoint at;
+    if (stream_xid_.has_value()) {
+      at.streamed_xid = stream_xid_;
+    } else if (in_txn_) {
+      at.commits_after = txn_final_lsn_.ToString();
+    }
+    SY_ASSIGN_OR_RETURN(bool applied, on_schema_change_(*plan, columns_now, at));
     if (!applied) {
       RelationMap suspended;  // its changes are left out until a reload and Remap
       suspended.relation = relation;

@@ -99,13 +99,10 @@ class PgChangeStream {
   // handler may replace that plan; it returns whether the table's changes are still applied
   // (false: suspended, its changes are left out). Without a handler, an added column is
   // ignored and a dropped one is an error.
-  // `columns_now`: the source column names the Relation message lists. `commits_after`: the
-  // Begin's final LSN (where the transaction's commit record starts; "" inside a streamed
-  // transaction, which has none yet). A table loaded at a consistent point L (a record
-  // boundary) holds the transaction exactly when commits_after < L: its changes, and this
-  // column change, are already in the loaded rows and the plan made for them.
+  // `columns_now`: the source column names the Relation message lists; `at`: the transaction
+  // it came in (SchemaChangePoint).
   using SchemaChangeHandler = std::function<Result<bool>(
-      size_t table, const std::vector<std::string>& columns_now, const std::string& commits_after)>;
+      size_t table, const std::vector<std::string>& columns_now, const SchemaChangePoint& at)>;
   void SetSchemaChangeHandler(SchemaChangeHandler handler) {
     on_schema_change_ = std::move(handler);
   }

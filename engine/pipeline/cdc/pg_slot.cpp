@@ -90,6 +90,18 @@ Result<SnapshotSlot> CreateSnapshotSlot(const config::TaskConfig& task, const st
   SY_LOG(kInfo, Component::kSourceCapture,
          "replication slot " << name << " consistent at " << out.slot.consistent_point.ToString()
                              << ", snapshot " << out.slot.snapshot_name);
+  SY_ASSIGN_OR_RETURN(auto reader, PgConnection::Open(task.source.ToConnectionParams()));
+  SY_RETURN_IF_ERROR(
+      reader->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; "
+                      "SET TRANSACTION SNAPSHOT '" +
+                      out.slot.snapshot_name + "'"));
+  SY_ASSIGN_OR_RETURN(auto rows, reader->Query("SELECT pg_current_snapshot()::text"));
+  if (rows.empty() || !rows[0][0]) {
+    return Status::DatabaseError("reading the transactions of snapshot " + out.slot.snapshot_name +
+                                 ": no row");
+  }
+  out.snapshot_xids = *rows[0][0];
+  (void)reader->Execute("COMMIT");
   return out;
 }
 

@@ -30,6 +30,10 @@ Status DropSlotIfExists(const config::TaskConfig& task);
 struct SnapshotSlot {
   std::unique_ptr<endpoints::postgres::replication::ReplicationConnection> connection;
   endpoints::postgres::replication::CreatedSlot slot;
+  // The exported snapshot as pg_current_snapshot() gives it ("xmin:xmax:xip,..."): which
+  // transactions the load holds, asked of streamed ones that have no commit position yet
+  // (pg_snapshot_xids.h).
+  std::string snapshot_xids;
 };
 // `temporary`: a throwaway slot used only for its snapshot and consistent point (tables loaded
 // again while the task's own slot already exists); dropped when the connection closes.

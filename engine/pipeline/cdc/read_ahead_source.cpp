@@ -82,10 +82,9 @@ Status ReadAheadSource::Confirm(const SourcePosition& position) {
 void ReadAheadSource::SetSchemaChangeHandler(SchemaChangeHandler handler) {
   on_schema_change_ = std::move(handler);
   inner_->SetSchemaChangeHandler([this](size_t table, const std::vector<std::string>& columns_now,
-                                        const std::string& commits_after) -> Result<bool> {
+                                        const SchemaChangePoint& at) -> Result<bool> {
     Result<bool> result = Status::Internal("schema-change handler not run");
-    SY_RETURN_IF_ERROR(
-        CallOnOwner([&] { result = on_schema_change_(table, columns_now, commits_after); }));
+    SY_RETURN_IF_ERROR(CallOnOwner([&] { result = on_schema_change_(table, columns_now, at); }));
     return result;
   });
 }
