@@ -3,8 +3,8 @@
 // change, deletes, truncate) are read as SourceTransactions, applied with cdc::Applier to a
 // copy of the table in another database, and the copy is compared value by value with the
 // source. A transaction large enough to be streamed arrives as one transaction (an aborted
-// streamed one not at all), and restarting from an earlier LSN after Confirm re-delivers
-// nothing already confirmed.
+// streamed one not at all, a rolled-back savepoint's changes inside one not at all), and restarting
+// from an earlier LSN after Confirm re-delivers nothing already confirmed.
 //
 // Each test uses its own sy_cdc_pgs_* databases and slot; a SlotGuard drops the slot however
 // the test ends (a leftover slot pins WAL on the shared server).
@@ -118,6 +118,28 @@ void ExpectQuiet(PgChangeStream& stream, std::chrono::milliseconds wait) {
     EXPECT_FALSE(next->has_value())
         << "unexpected transaction at " << (*next)->commit_position.text;
   }
+}
+
+// pg_stat_replication_slots.stream_txns of `slot` once it reaches `expected` (the statistics
+// lag a little; the stream is read meanwhile), or as it is after 10 s.
+std::string StreamedTxns(const ConnectionParams& source, const std::string& slot,
+                         PgChangeStream& stream, int expected) {
+  auto conn = PgConnection::Open(source);
+  EXPECT_TRUE(conn.ok());
+  if (!conn.ok()) return "";
+  std::string stream_txns;
+  auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (Clock::now() < deadline) {
+    auto stats = (*conn)->Query(
+        "SELECT stream_txns::text FROM pg_stat_replication_slots WHERE slot_name = " +
+        (*conn)->QuoteLiteral(slot));
+    EXPECT_TRUE(stats.ok()) << stats.status().ToString();
+    if (!stats.ok()) break;
+    if (!stats->empty() && (*stats)[0][0].has_value()) stream_txns = *(*stats)[0][0];
+    if (stream_txns == std::to_string(expected)) break;
+    EXPECT_TRUE(stream.Next(std::chrono::milliseconds(200)).ok());
+  }
+  return stream_txns;
 }
 
 void ApplyAll(Applier& applier, const std::vector<SourceTransaction>& txns) {
@@ -317,21 +339,54 @@ TEST(CdcPgStream, StreamedLargeTransactionArrivesWholeAndAbortedOneNotAtAll) {
   ASSERT_TRUE(stream->Confirm(*confirmed).ok());
   ExpectQuiet(*stream, std::chrono::milliseconds(1000));
 
-  // The server really streamed both large transactions (its statistics lag a little).
-  auto conn = PgConnection::Open(source);
-  ASSERT_TRUE(conn.ok());
-  std::string stream_txns;
-  auto deadline = Clock::now() + std::chrono::seconds(10);
-  while (Clock::now() < deadline) {
-    auto stats = (*conn)->Query(
-        "SELECT stream_txns::text FROM pg_stat_replication_slots WHERE slot_name = " +
-        (*conn)->QuoteLiteral(slot));
-    ASSERT_TRUE(stats.ok()) << stats.status().ToString();
-    if (!stats->empty() && (*stats)[0][0].has_value()) stream_txns = *(*stats)[0][0];
-    if (stream_txns == "2") break;
-    ASSERT_TRUE(stream->Next(std::chrono::milliseconds(200)).ok());
-  }
-  EXPECT_EQ(stream_txns, "2");
+  // The server really streamed both large transactions.
+  EXPECT_EQ(StreamedTxns(source, slot, *stream, 2), "2");
+}
+
+TEST(CdcPgStream, ARolledBackSavepointInsideAStreamedTransactionLeavesOutExactlyItsChanges) {
+  ConnectionParams source = FreshDatabase("sy_cdc_pgs_savepoint_src");
+  ConnectionParams target = FreshPostgresDatabase("sy_cdc_pgs_savepoint_tgt");
+  ExecOrDie(source, std::string(kItemsDdl) + ";\nCREATE PUBLICATION sy_pub FOR TABLE items");
+  const std::string slot = "sy_cdc_pgs_savepoint_slot";
+  SlotGuard guard(source, slot);
+  const Lsn start = CreateSlot(source, slot);
+  ASSERT_FALSE(start.is_zero());
+  const std::vector<TablePlan> plans = ItemsPlans();
+  auto session = TargetSession(target, plans);
+  ASSERT_TRUE(session);
+  Applier applier(session.get(), "sy_cdc_pgs", config::ControlTablesSettings{}, &plans);
+  ASSERT_TRUE(applier.Prepare().ok());
+  ReplicationSessionOptions options;
+  options.settings = {{"logical_decoding_work_mem", "64kB"}};
+  auto stream = StartStream(source, slot, start, plans, options);
+  ASSERT_TRUE(stream);
+
+  // Each savepoint's changes pass 64 kB, so they are streamed before its fate is known; s2 is
+  // released into s1 and goes with it when s1 rolls back.
+  const auto rows = [](int from, int to, const char* fill) {
+    return "INSERT INTO items SELECT g, repeat('" + std::string(fill) + "', 100) || g, g, NULL, " +
+           "'2024-01-01 00:00:00+00', NULL FROM generate_series(" + std::to_string(from) + ", " +
+           std::to_string(to) + ") g;\n";
+  };
+  ExecOrDie(source, "BEGIN;\n" + rows(1, 2000, "a") + "SAVEPOINT s1;\n" + rows(2001, 4000, "b") +
+                        "UPDATE items SET t = 'rolled back' WHERE id <= 10;\n"
+                        "SAVEPOINT s2;\n"
+                        "DELETE FROM items WHERE id BETWEEN 11 AND 20;\n" +
+                        rows(4001, 5000, "x") +
+                        "RELEASE SAVEPOINT s2;\n"
+                        "ROLLBACK TO SAVEPOINT s1;\n"
+                        "SAVEPOINT s3;\n"
+                        "UPDATE items SET t = 'kept' WHERE id <= 5;\n" +
+                        rows(5001, 6000, "c") +
+                        "RELEASE SAVEPOINT s3;\n"
+                        "COMMIT");
+
+  auto txns = ReadTxns(*stream, 1);
+  ASSERT_EQ(txns.size(), 1u);
+  EXPECT_EQ(txns[0].changes.size(), 2000u + 5u + 1000u);
+  ApplyAll(applier, txns);
+  EXPECT_EQ(CompareTables(source, target, ItemsCompare()), "");
+  EXPECT_EQ(StreamedTxns(source, slot, *stream, 1), "1");
 }
 
 TEST(CdcPgStream, ColumnsNeedingConversionAreUnsupported) {

@@ -1,6 +1,7 @@
 #include "engine/pipeline/cdc/pg_change_stream.h"
 
 #include <algorithm>
+#include <set>
 #include <utility>
 #include <variant>
 
@@ -277,16 +278,50 @@ Result<std::vector<ChangeValue>> PgChangeStream::Map(const RelationMap& map,
   return out;
 }
 
-Result<ChangeList*> PgChangeStream::Target(std::optional<uint32_t> xid) {
+Result<PgChangeStream::ChangeSink> PgChangeStream::Target(std::optional<uint32_t> xid) {
   if (stream_xid_.has_value()) {
     Streamed& s = streamed_[*stream_xid_];
-    if (xid.has_value()) s.message_xids.insert(*xid);
-    return &s.changes;
+    return ChangeSink{&s.changes, &s.xid_runs, xid.value_or(*stream_xid_)};
   }
   if (!in_txn_) {
     return Status::Internal("CDC from PostgreSQL: a data message arrived outside a transaction");
   }
-  return &txn_changes_;
+  return ChangeSink{&txn_changes_, nullptr, 0};
+}
+
+Status PgChangeStream::ChangeSink::Append(RowChange change) {
+  SY_RETURN_IF_ERROR(changes->Append(std::move(change)));
+  if (xid_runs != nullptr) {
+    if (!xid_runs->empty() && xid_runs->back().first == xid) {
+      ++xid_runs->back().second;
+    } else {
+      xid_runs->emplace_back(xid, 1);
+    }
+  }
+  return Status::Ok();
+}
+
+Status PgChangeStream::DiscardSubTransaction(uint32_t subxid, ChangeList* changes, XidRuns* runs) {
+  if (std::none_of(runs->begin(), runs->end(), [&](const auto& r) { return r.first == subxid; }))
+    return Status::Ok();  // nothing of it was streamed
+  size_t run = 0;
+  size_t left = runs->empty() ? 0 : (*runs)[0].second;
+  SY_RETURN_IF_ERROR(changes->Filter([&](const RowChange&) {
+    while (left == 0) left = (*runs)[++run].second;
+    --left;
+    return (*runs)[run].first != subxid;
+  }));
+  XidRuns kept;
+  for (const auto& r : *runs) {
+    if (r.first == subxid) continue;
+    if (!kept.empty() && kept.back().first == r.first) {
+      kept.back().second += r.second;
+    } else {
+      kept.push_back(r);
+    }
+  }
+  *runs = std::move(kept);
+  return Status::Ok();
 }
 
 Status PgChangeStream::Handle(const repl::PgOutputMessage& message,
@@ -308,16 +343,16 @@ Status PgChangeStream::Handle(const repl::PgOutputMessage& message,
     return OnRelation(relation->relation);
   }
   if (auto* insert = std::get_if<repl::InsertMessage>(&message)) {
-    SY_ASSIGN_OR_RETURN(ChangeList * changes, Target(insert->xid));
+    SY_ASSIGN_OR_RETURN(ChangeSink sink, Target(insert->xid));
     const RelationMap* map = Find(insert->relation_oid);
     if (map == nullptr || !map->plan.has_value()) return Status::Ok();
     RowChange change{ChangeOp::kInsert, *map->plan, {}, {}};
     SY_ASSIGN_OR_RETURN(change.after, Map(*map, insert->new_tuple, "Insert new"));
-    SY_RETURN_IF_ERROR(changes->Append(std::move(change)));
+    SY_RETURN_IF_ERROR(sink.Append(std::move(change)));
     return Status::Ok();
   }
   if (auto* update = std::get_if<repl::UpdateMessage>(&message)) {
-    SY_ASSIGN_OR_RETURN(ChangeList * changes, Target(update->xid));
+    SY_ASSIGN_OR_RETURN(ChangeSink sink, Target(update->xid));
     const RelationMap* map = Find(update->relation_oid);
     if (map == nullptr || !map->plan.has_value()) return Status::Ok();
     RowChange change{ChangeOp::kUpdate, *map->plan, {}, {}};
@@ -325,24 +360,24 @@ Status PgChangeStream::Handle(const repl::PgOutputMessage& message,
       SY_ASSIGN_OR_RETURN(change.before, Map(*map, update->old_tuple, "Update old"));
     }
     SY_ASSIGN_OR_RETURN(change.after, Map(*map, update->new_tuple, "Update new"));
-    SY_RETURN_IF_ERROR(changes->Append(std::move(change)));
+    SY_RETURN_IF_ERROR(sink.Append(std::move(change)));
     return Status::Ok();
   }
   if (auto* del = std::get_if<repl::DeleteMessage>(&message)) {
-    SY_ASSIGN_OR_RETURN(ChangeList * changes, Target(del->xid));
+    SY_ASSIGN_OR_RETURN(ChangeSink sink, Target(del->xid));
     const RelationMap* map = Find(del->relation_oid);
     if (map == nullptr || !map->plan.has_value()) return Status::Ok();
     RowChange change{ChangeOp::kDelete, *map->plan, {}, {}};
     SY_ASSIGN_OR_RETURN(change.before, Map(*map, del->old_tuple, "Delete old"));
-    SY_RETURN_IF_ERROR(changes->Append(std::move(change)));
+    SY_RETURN_IF_ERROR(sink.Append(std::move(change)));
     return Status::Ok();
   }
   if (auto* truncate = std::get_if<repl::TruncateMessage>(&message)) {
-    SY_ASSIGN_OR_RETURN(ChangeList * changes, Target(truncate->xid));
+    SY_ASSIGN_OR_RETURN(ChangeSink sink, Target(truncate->xid));
     for (uint32_t oid : truncate->relation_oids) {
       const RelationMap* map = Find(oid);
       if (map == nullptr || !map->plan.has_value()) continue;
-      SY_RETURN_IF_ERROR(changes->Append(RowChange{ChangeOp::kTruncate, *map->plan, {}, {}}));
+      SY_RETURN_IF_ERROR(sink.Append(RowChange{ChangeOp::kTruncate, *map->plan, {}, {}}));
     }
     return Status::Ok();
   }
@@ -373,15 +408,8 @@ Status PgChangeStream::Handle(const repl::PgOutputMessage& message,
       if (it != streamed_.end()) streamed_.erase(it);
       return Status::Ok();
     }
-    if (it != streamed_.end() && it->second.message_xids.count(abort->subxid) != 0) {
-      return Status::Unsupported(
-          "CDC from PostgreSQL: sub-transaction " + std::to_string(abort->subxid) +
-          " of streamed transaction " + std::to_string(abort->xid) +
-          " was rolled back after some of its changes were streamed; discarding only those "
-          "changes is not supported yet (raise logical_decoding_work_mem so such transactions "
-          "are not streamed)");
-    }
-    return Status::Ok();  // nothing of that sub-transaction was streamed
+    if (it == streamed_.end()) return Status::Ok();
+    return DiscardSubTransaction(abort->subxid, &it->second.changes, &it->second.xid_runs);
   }
   // Origin, Type, logical messages: nothing to apply.
   return Status::Ok();

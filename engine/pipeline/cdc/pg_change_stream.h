@@ -24,10 +24,10 @@
 //   (empty `changes`) so its position can be confirmed.
 // - Streamed transactions (Stream Start/Stop/Commit/Abort) are buffered per top-level xid (in
 //   memory, and in spill files beyond the SpillSpace's budget) until Stream Commit and then
-//   returned as one SourceTransaction. Stream Abort of the
-//   top-level xid discards its buffer. NOT HANDLED: Stream Abort of a sub-transaction whose
-//   changes were already streamed (ROLLBACK TO SAVEPOINT inside a large transaction): Next
-//   returns kUnsupported (discarding exactly that sub-transaction's changes is future work).
+//   returned as one SourceTransaction. Stream Abort of the top-level xid discards its buffer;
+//   Stream Abort of a sub-transaction (ROLLBACK TO SAVEPOINT inside a large transaction; the
+//   server sends one for each sub-transaction rolled back, nested ones included) discards
+//   exactly the changes whose data messages carried that sub-transaction's xid.
 // - Transactions whose end LSN is not after the `start` given to Start are dropped (the server
 //   also never re-sends what is behind the slot's confirmed_flush_lsn).
 //
@@ -47,8 +47,8 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/common/status.h"
@@ -138,8 +138,20 @@ class PgChangeStream {
   Status Handle(const endpoints::postgres::replication::PgOutputMessage& message,
                 std::optional<SourceTransaction>* done);
   Status OnRelation(const endpoints::postgres::replication::Relation& relation);
-  // The changes list a data message belongs to (the open or streamed transaction).
-  Result<ChangeList*> Target(std::optional<uint32_t> xid);
+  // Runs of consecutive changes of a streamed transaction by the (sub-)transaction xid their
+  // data messages carried: (xid, count), in the order of the changes.
+  using XidRuns = std::vector<std::pair<uint32_t, size_t>>;
+  // Where a data message's changes go: the open transaction's list, or a streamed one's, which
+  // also records the (sub-)transaction each change came from.
+  struct ChangeSink {
+    ChangeList* changes = nullptr;
+    XidRuns* xid_runs = nullptr;  // streamed transactions only
+    uint32_t xid = 0;
+    Status Append(RowChange change);
+  };
+  Result<ChangeSink> Target(std::optional<uint32_t> xid);
+  // Stream Abort of sub-transaction `subxid` of a streamed transaction: drops its changes.
+  static Status DiscardSubTransaction(uint32_t subxid, ChangeList* changes, XidRuns* runs);
   Result<std::vector<ChangeValue>> Map(const RelationMap& map,
                                        const endpoints::postgres::replication::TupleData& tuple,
                                        const char* what) const;
@@ -157,10 +169,10 @@ class PgChangeStream {
   Lsn txn_final_lsn_;            // the open non-streamed transaction's, from its Begin
   SpillSpace* spill_ = nullptr;  // null: changes stay in memory
   ChangeList txn_changes_;
-  // Streamed transactions by top-level xid, and the xids their data messages carried.
+  // Streamed transactions by top-level xid.
   struct Streamed {
     ChangeList changes;
-    std::set<uint32_t> message_xids;
+    XidRuns xid_runs;
   };
   std::map<uint32_t, Streamed> streamed_;
   std::optional<uint32_t> stream_xid_;  // inside Stream Start .. Stop
