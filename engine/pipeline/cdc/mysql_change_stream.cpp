@@ -310,7 +310,14 @@ SourceTransaction MySqlChangeStream::Finish(const binlog::BinlogEvent& end) {
   SourceTransaction t;
   t.commit_position.text = end.file + ":" + std::to_string(end.next_position);
   if (!gtid_.empty()) t.commit_position.text += " " + gtid_;
-  t.commit_time = std::chrono::system_clock::time_point(std::chrono::seconds(end.timestamp));
+  // The binlog's timestamp is whole seconds (when the closing statement started): the commit
+  // came in that second or later, and no later than now, when it reached us. The latest of
+  // those is taken, so CDCLatency* do not read up to a second high on a caught-up stream (the
+  // commit's second would make a change read a moment after its commit look 0-1 s old); behind
+  // a backlog they may read up to a second low.
+  const auto second = std::chrono::system_clock::time_point(std::chrono::seconds(end.timestamp));
+  t.commit_time = std::min(second + std::chrono::seconds(1) - std::chrono::microseconds(1),
+                           std::max(second, std::chrono::system_clock::now()));
   changes_.MarkComplete();
   t.changes = std::move(changes_);
   Reset();

@@ -5,7 +5,9 @@
 // "ROLLBACK", which the server writes for non-transactional tables) closes it. The result is
 // one SourceTransaction whose commit_position is "<file>:<next_position of the closing event>"
 // followed by " <gtid>" when the group had a GTID (position.h accepts that form), and whose
-// commit_time is the closing event's timestamp. Transactions that touched no planned table
+// commit_time is the latest moment the commit can have been: the end of the closing event's
+// timestamp's second (binlog timestamps are whole seconds), or when the stream read it if that
+// is earlier (see Finish). Transactions that touched no planned table
 // are not returned (the checkpoint only moves with planned changes; on restart those are read
 // and dropped again).
 //
