@@ -389,9 +389,10 @@ TEST(CdcPgStream, ARolledBackSavepointInsideAStreamedTransactionLeavesOutExactly
   EXPECT_EQ(StreamedTxns(source, slot, *stream, 1), "1");
 }
 
-TEST(CdcPgStream, ColumnsNeedingConversionAreUnsupported) {
+TEST(CdcPgStream, AColumnWithNoSourceColumnIsUnsupported) {
   std::vector<TablePlan> plans = ItemsPlans();
-  plans[0].target.columns[2].select_expr = "\"n\"::float8";
+  plans[0].target.columns[2].source_name.clear();  // as a rule's added column
+  plans[0].target.columns[2].select_expr = "now()";
   auto stream =
       PgChangeStream::Start(Servers().postgres, "sy_cdc_pgs_unused_slot", "sy_pub", Lsn(), plans);
   ASSERT_FALSE(stream.ok());

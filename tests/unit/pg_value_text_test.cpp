@@ -146,14 +146,24 @@ TEST(PgValueText, EachTypeMappingFormHasItsConversionAndOthersAreRefused) {
     EXPECT_EQ(res.status().code(), StatusCode::kUnsupported);
     return res.status().message();
   };
+  // No client-side conversion: the source evaluates the expression on the value.
+  auto on_source = [](const catalog::ColumnPlan& p, const catalog::Column* c) {
+    auto res = PgConversionFor(p, c, "public.t");
+    EXPECT_TRUE(res.ok()) << res.status().ToString();
+    if (!res.ok()) return std::string();
+    EXPECT_EQ(res->kind, PgTextConversion::kOnSource);
+    return res->source_sql;
+  };
   catalog::Column d = SourceColumn("d", "date[]", true, "date");
-  EXPECT_NE(refused(PlanOf("d", "array_to_json(\"d\")::text"), &d).find("arrays of date"),
-            std::string::npos);
+  EXPECT_EQ(on_source(PlanOf("d", "array_to_json(\"d\")::text"), &d),
+            "SELECT array_to_json($1::date[])::text");
   catalog::Column m = SourceColumn("m", "money");
-  EXPECT_NE(refused(PlanOf("m", "\"m\"::numeric"), &m).find("public.t.m"), std::string::npos);
+  EXPECT_EQ(on_source(PlanOf("m", "\"m\"::numeric"), &m), "SELECT $1::money::numeric");
   catalog::Column i = SourceColumn("i", "inet");
-  refused(PlanOf("i", "\"i\"::text"), &i);  // inet::text is not inet's output
-  refused(PlanOf("b", "\"b\"::int"), nullptr);
+  EXPECT_EQ(on_source(PlanOf("i", "\"i\"::text"), &i), "SELECT $1::inet::text");
+  EXPECT_EQ(on_source(PlanOf("m", "(\"m\" + \"m\")"), &m), "SELECT ($1::money + $1::money)");
+  EXPECT_NE(refused(PlanOf("m", "42"), &m).find("does not read the column"), std::string::npos);
+  refused(PlanOf("b", "\"b\"::int"), nullptr);  // the source type is unknown
   catalog::ColumnPlan added = PlanOf("", "now()");
   added.target_name = "loaded_at";
   refused(added, nullptr);

@@ -50,6 +50,7 @@ Result<ChangeValue> Convert(const repl::TupleValue& value, const PgValueConversi
       break;
   }
   if (conversion.kind == PgTextConversion::kNone) return ChangeValue::Value(value.bytes);
+  // kOnSource text values never come here (PgChangeStream::ConvertOnSource).
   SY_ASSIGN_OR_RETURN(std::string text, ConvertPgText(conversion, value.bytes));
   return ChangeValue::Value(std::move(text));
 }
@@ -71,12 +72,33 @@ Result<std::unique_ptr<PgChangeStream>> PgChangeStream::Start(
   options.messages = true;
   options.streaming = true;
   SY_RETURN_IF_ERROR(conn->StartReplication(slot, start, options));
-  return std::unique_ptr<PgChangeStream>(new PgChangeStream(std::move(conn), plans, start));
+  return std::unique_ptr<PgChangeStream>(new PgChangeStream(std::move(conn), plans, start, params));
 }
 
 PgChangeStream::PgChangeStream(std::unique_ptr<repl::ReplicationConnection> conn,
-                               const std::vector<TablePlan>& plans, Lsn start)
-    : conn_(std::move(conn)), plans_(&plans), start_(start) {}
+                               const std::vector<TablePlan>& plans, Lsn start,
+                               endpoints::ConnectionParams source)
+    : conn_(std::move(conn)), source_(std::move(source)), plans_(&plans), start_(start) {}
+
+Result<ChangeValue> PgChangeStream::ConvertOnSource(const std::string& sql,
+                                                    const std::string& text) {
+  if (!converter_) {
+    SY_ASSIGN_OR_RETURN(converter_, endpoints::postgres::PgConnection::Open(source_));
+  }
+  auto result = converter_->ExecParams(sql, {text}, PGRES_TUPLES_OK,
+                                       "converting a streamed value on the source");
+  if (!result.ok()) {
+    converter_.reset();  // opened again for the next value, or by the next session
+    return result.status();
+  }
+  PGresult* r = result->get();
+  if (PQntuples(r) != 1 || PQnfields(r) != 1) {
+    return Status::Internal("converting a streamed value on the source: `" + sql + "` gave " +
+                            std::to_string(PQntuples(r)) + " row(s)");
+  }
+  if (PQgetisnull(r, 0, 0)) return ChangeValue::Null();
+  return ChangeValue::Value(std::string(PQgetvalue(r, 0, 0), PQgetlength(r, 0, 0)));
+}
 
 PgChangeStream::~PgChangeStream() {
   // A clean CopyDone lets the walsender exit at once, so the slot is free for the next Start.
@@ -252,7 +274,7 @@ const PgChangeStream::RelationMap* PgChangeStream::Find(uint32_t relation_oid) c
 
 Result<std::vector<ChangeValue>> PgChangeStream::Map(const RelationMap& map,
                                                      const repl::TupleData& tuple,
-                                                     const char* what) const {
+                                                     const char* what) {
   const TablePlan& plan = (*plans_)[*map.plan];
   if (tuple.size() != map.target_index.size()) {
     return Status::Internal(std::string("CDC from PostgreSQL: ") + what + " tuple of " +
@@ -267,7 +289,10 @@ Result<std::vector<ChangeValue>> PgChangeStream::Map(const RelationMap& map,
       return Status::Internal("CDC from PostgreSQL: binary value in " + plan.SourceName() + "." +
                               plan.target.columns[t].source_name + " (binary mode is not used)");
     }
-    Result<ChangeValue> value = Convert(tuple[r], map.conversions[t]);
+    Result<ChangeValue> value = map.conversions[t].kind == PgTextConversion::kOnSource &&
+                                        tuple[r].kind == repl::TupleValueKind::kText
+                                    ? ConvertOnSource(map.conversions[t].source_sql, tuple[r].bytes)
+                                    : Convert(tuple[r], map.conversions[t]);
     if (!value.ok()) {
       return Status(value.status().code(), value.status().message() + " in " + plan.SourceName() +
                                                "." + plan.target.columns[t].source_name);

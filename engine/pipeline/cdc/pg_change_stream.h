@@ -14,8 +14,10 @@
 // - Values are pgoutput's text ('t'), which is what `SELECT col::text` returns; columns whose
 //   select_expr is not the plain quoted source column are converted client-side to the text
 //   the full load's select_expr gives (pg_value_text.h: boolean::int, real::float8,
-//   timestamptz AT TIME ZONE 'UTC', array_to_json of number/boolean/text arrays, ...). Start
-//   fails with kUnsupported naming the first column whose select_expr has no conversion.
+//   timestamptz AT TIME ZONE 'UTC', array_to_json of number/boolean/text arrays, ...), and
+//   any other select_expr of the column is evaluated by the source on the value (kOnSource,
+//   one round trip per value, on a second, plain connection). Start fails with kUnsupported
+//   naming the first column that is neither (added by a rule, no source column).
 // - Insert -> after; Update -> before from the 'K'/'O' old tuple when present (else empty:
 //   the key did not change), after from the new tuple, 'u' -> ChangeValue::Unchanged; Delete ->
 //   before; Truncate -> one kTruncate per truncated planned table.
@@ -53,6 +55,7 @@
 
 #include "engine/common/status.h"
 #include "engine/endpoints/endpoint.h"
+#include "engine/endpoints/postgres/pg_connection.h"
 #include "engine/endpoints/postgres/replication/lsn.h"
 #include "engine/endpoints/postgres/replication/pgoutput_decoder.h"
 #include "engine/endpoints/postgres/replication/replication_connection.h"
@@ -131,7 +134,8 @@ class PgChangeStream {
                      const TablePlan& plan) const;
 
   PgChangeStream(std::unique_ptr<endpoints::postgres::replication::ReplicationConnection> conn,
-                 const std::vector<TablePlan>& plans, Lsn start);
+                 const std::vector<TablePlan>& plans, Lsn start,
+                 endpoints::ConnectionParams source);
 
   Status SendFeedback();
   // Handles one decoded message; sets *done when a transaction completed.
@@ -154,12 +158,17 @@ class PgChangeStream {
   static Status DiscardSubTransaction(uint32_t subxid, ChangeList* changes, XidRuns* runs);
   Result<std::vector<ChangeValue>> Map(const RelationMap& map,
                                        const endpoints::postgres::replication::TupleData& tuple,
-                                       const char* what) const;
+                                       const char* what);
+  // A kOnSource value (pg_value_text.h): `sql` run with `text` as $1 on a plain connection to
+  // the source, opened at the first such value.
+  Result<ChangeValue> ConvertOnSource(const std::string& sql, const std::string& text);
   const RelationMap* Find(uint32_t relation_oid) const;
   std::optional<SourceTransaction> Finish(ChangeList changes, Lsn end_lsn,
                                           int64_t commit_time_us) const;
 
   std::unique_ptr<endpoints::postgres::replication::ReplicationConnection> conn_;
+  const endpoints::ConnectionParams source_;
+  std::unique_ptr<endpoints::postgres::PgConnection> converter_;  // for kOnSource values
   const std::vector<TablePlan>* plans_;
   Lsn start_;
   endpoints::postgres::replication::PgOutputDecoder decoder_{2};

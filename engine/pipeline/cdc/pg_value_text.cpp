@@ -259,20 +259,29 @@ Result<PgValueConversion> PgConversionFor(const catalog::ColumnPlan& column,
   if (expr == "array_to_json(" + qcol + ")::text" && type.is_array) {
     std::optional<PgJsonElement> element =
         type.enum_values.empty() ? JsonElementOf(type.element_name) : std::nullopt;
-    if (!element) {
-      return unsupported(
-          "arrays of " + type.element_name +
-          " are not converted by the change stream (supported elements: smallint, integer, "
-          "bigint, numeric, real, double precision, boolean, text, character varying, "
-          "character, uuid); exclude the column or convert it with change-data-type");
+    if (element) {
+      conversion.kind = PgTextConversion::kArrayToJson;
+      conversion.element = *element;
+      return conversion;
     }
-    conversion.kind = PgTextConversion::kArrayToJson;
-    conversion.element = *element;
-    return conversion;
   }
-  return unsupported("the change stream has no conversion for this expression on a " + type.full +
-                     " column; exclude the column or convert it with "
-                     "change-data-type");
+  // No client-side conversion: the source evaluates the expression on the streamed text, read
+  // back as the column's type (format_type's text, as the catalog reader printed it).
+  conversion.kind = PgTextConversion::kOnSource;
+  conversion.source_sql = "SELECT " + expr;
+  const std::string as_value = "$1::" + type.full;
+  size_t replaced = 0;
+  for (size_t at = conversion.source_sql.find(qcol); at != std::string::npos;
+       at = conversion.source_sql.find(qcol, at + as_value.size())) {
+    conversion.source_sql.replace(at, qcol.size(), as_value);
+    ++replaced;
+  }
+  if (replaced == 0) {
+    return unsupported(
+        "the expression does not read the column itself, so the change stream "
+        "cannot evaluate it on replicated values");
+  }
+  return conversion;
 }
 
 Result<std::string> ConvertPgText(const PgValueConversion& conversion, std::string_view text) {
@@ -289,6 +298,8 @@ Result<std::string> ConvertPgText(const PgValueConversion& conversion, std::stri
       return PgArrayToJson(text, conversion.element);
     case PgTextConversion::kNonZeroToBool:
       return PgNonZeroToBool(text);
+    case PgTextConversion::kOnSource:
+      return Status::Internal("a value converted on the source was given to ConvertPgText");
   }
   return Status::Internal("unknown PgTextConversion");
 }

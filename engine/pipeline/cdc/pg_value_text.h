@@ -36,21 +36,31 @@ enum class PgTextConversion {
   kTimestamptzAtUtc,  // `("col" AT TIME ZONE 'UTC')` of a timestamptz
   kArrayToJson,       // `array_to_json("col")::text`
   kNonZeroToBool,     // `("col" <> 0)` of a number (change-data-type boolean, PG -> PG)
+  // Any other select_expr of the column alone (money::numeric, arrays of dates, timestamps,
+  // json or enums, ...): the source server evaluates it on the value, one round trip per
+  // non-NULL value (PgValueConversion::source_sql, with the text as $1). Exact by
+  // construction, as the full load ran the same expression; slower than the others.
+  kOnSource,
 };
 
 struct PgValueConversion {
   PgTextConversion kind = PgTextConversion::kNone;
   PgJsonElement element = PgJsonElement::kString;  // kArrayToJson only
+  // kOnSource only: "SELECT <select_expr with the column replaced by $1::<its type>>".
+  std::string source_sql;
 };
 
 // Which conversion reproduces `column.select_expr` from pgoutput text. `source` is the
 // column's source catalog entry (null when unknown: then only the plain column is accepted).
-// A select_expr without a conversion -> kUnsupported naming the column and the expression.
+// A column with no source column (added by a rule), or whose source type is unknown while
+// its select_expr is not the plain column -> kUnsupported naming the column and the
+// expression.
 Result<PgValueConversion> PgConversionFor(const catalog::ColumnPlan& column,
                                           const catalog::Column* source,
                                           const std::string& table_name);
 
-// Applies `conversion` to one non-NULL pgoutput text value.
+// Applies `conversion` to one non-NULL pgoutput text value; kOnSource -> kInternal (the caller
+// asks the source: PgChangeStream).
 Result<std::string> ConvertPgText(const PgValueConversion& conversion, std::string_view text);
 
 // The single conversions, exposed for tests.
