@@ -294,72 +294,71 @@ TEST(CdcPgStream, ChangesApplyValueForValueAndReplayAfterConfirmGivesNothing) {
   EXPECT_EQ(applier.stats().slower_path_redos, 0);
 }
 
-TEST(CdcPgStream, StreamedLargeTransactionArrivesWholeAndAbortedOneNotAtAll) {
-  ConnectionParams source = FreshDatabase("sy_cdc_pgs_stream_src");
-  ConnectionParams target = FreshPostgresDatabase("sy_cdc_pgs_stream_tgt");
-  ExecOrDie(source, std::string(kItemsDdl) + ";\nCREATE PUBLICATION sy_pub FOR TABLE items");
-  const std::string slot = "sy_cdc_pgs_stream_slot";
-  SlotGuard guard(source, slot);
-  const Lsn start = CreateSlot(source, slot);
-  ASSERT_FALSE(start.is_zero());
+// Source and target databases with `items`, the publication and a slot, an applier on the
+// target, and a stream whose session streams transactions past 64 kB while they are in progress.
+class CdcPgStreamed : public ::testing::Test {
+ protected:
+  void Open(const std::string& name) {
+    source_ = FreshDatabase("sy_cdc_pgs_" + name + "_src");
+    target_ = FreshPostgresDatabase("sy_cdc_pgs_" + name + "_tgt");
+    ExecOrDie(source_, std::string(kItemsDdl) + ";\nCREATE PUBLICATION sy_pub FOR TABLE items");
+    slot_ = "sy_cdc_pgs_" + name + "_slot";
+    guard_.emplace(source_, slot_);
+    const Lsn start = CreateSlot(source_, slot_);
+    ASSERT_FALSE(start.is_zero());
+    session_ = TargetSession(target_, plans_);
+    ASSERT_TRUE(session_);
+    applier_ = std::make_unique<Applier>(session_.get(), "sy_cdc_pgs",
+                                         config::ControlTablesSettings{}, &plans_);
+    ASSERT_TRUE(applier_->Prepare().ok());
+    ReplicationSessionOptions options;
+    options.settings = {{"logical_decoding_work_mem", "64kB"}};
+    stream_ = StartStream(source_, slot_, start, plans_, options);
+    ASSERT_TRUE(stream_);
+  }
 
-  const std::vector<TablePlan> plans = ItemsPlans();
-  auto session = TargetSession(target, plans);
-  ASSERT_TRUE(session);
-  Applier applier(session.get(), "sy_cdc_pgs", config::ControlTablesSettings{}, &plans);
-  ASSERT_TRUE(applier.Prepare().ok());
+  ConnectionParams source_, target_;
+  std::string slot_;
+  std::optional<SlotGuard> guard_;
+  const std::vector<TablePlan> plans_ = ItemsPlans();
+  std::unique_ptr<endpoints::SqlSession> session_;
+  std::unique_ptr<Applier> applier_;
+  std::unique_ptr<PgChangeStream> stream_;
+};
 
-  ReplicationSessionOptions options;
-  options.settings = {{"logical_decoding_work_mem", "64kB"}};
-  auto stream = StartStream(source, slot, start, plans, options);
-  ASSERT_TRUE(stream);
-
+TEST_F(CdcPgStreamed, ALargeTransactionArrivesWholeAndAnAbortedOneNotAtAll) {
+  ASSERT_NO_FATAL_FAILURE(Open("stream"));
   constexpr int kRows = 4000;
-  ExecOrDie(source,
+  ExecOrDie(source_,
             "BEGIN;\n"
             "INSERT INTO items SELECT g, repeat('r', 100), g, NULL, now(), NULL "
             "FROM generate_series(100001, 104000) g;\n"
             "ROLLBACK");
-  ExecOrDie(source,
+  ExecOrDie(source_,
             "INSERT INTO items SELECT g, repeat('p', 100) || g || E'\\t😀', g * 1.5, "
             "int4send(g), '2024-01-01 00:00:00+00'::timestamptz + g * interval '1 second', "
             "CASE WHEN g % 1000 = 0 THEN repeat(md5(g::text), 100) END "
             "FROM generate_series(1, " +
                 std::to_string(kRows) + ") g");
 
-  auto txns = ReadTxns(*stream, 1);
+  auto txns = ReadTxns(*stream_, 1);
   ASSERT_EQ(txns.size(), 1u);
   EXPECT_EQ(txns[0].changes.size(), static_cast<size_t>(kRows));
-  ApplyAll(applier, txns);
-  EXPECT_EQ(CompareTables(source, target, ItemsCompare()), "");
+  ApplyAll(*applier_, txns);
+  EXPECT_EQ(CompareTables(source_, target_, ItemsCompare()), "");
 
   // The streamed transaction was confirmed; nothing else (the aborted one) is pending.
   auto confirmed = Lsn::Parse(txns[0].commit_position.text);
   ASSERT_TRUE(confirmed.ok());
-  ASSERT_TRUE(stream->Confirm(*confirmed).ok());
-  ExpectQuiet(*stream, std::chrono::milliseconds(1000));
+  ASSERT_TRUE(stream_->Confirm(*confirmed).ok());
+  ExpectQuiet(*stream_, std::chrono::milliseconds(1000));
 
   // The server really streamed both large transactions.
-  EXPECT_EQ(StreamedTxns(source, slot, *stream, 2), "2");
+  EXPECT_EQ(StreamedTxns(source_, slot_, *stream_, 2), "2");
 }
 
-TEST(CdcPgStream, ARolledBackSavepointInsideAStreamedTransactionLeavesOutExactlyItsChanges) {
-  ConnectionParams source = FreshDatabase("sy_cdc_pgs_savepoint_src");
-  ConnectionParams target = FreshPostgresDatabase("sy_cdc_pgs_savepoint_tgt");
-  ExecOrDie(source, std::string(kItemsDdl) + ";\nCREATE PUBLICATION sy_pub FOR TABLE items");
-  const std::string slot = "sy_cdc_pgs_savepoint_slot";
-  SlotGuard guard(source, slot);
-  const Lsn start = CreateSlot(source, slot);
-  ASSERT_FALSE(start.is_zero());
-  const std::vector<TablePlan> plans = ItemsPlans();
-  auto session = TargetSession(target, plans);
-  ASSERT_TRUE(session);
-  Applier applier(session.get(), "sy_cdc_pgs", config::ControlTablesSettings{}, &plans);
-  ASSERT_TRUE(applier.Prepare().ok());
-  ReplicationSessionOptions options;
-  options.settings = {{"logical_decoding_work_mem", "64kB"}};
-  auto stream = StartStream(source, slot, start, plans, options);
-  ASSERT_TRUE(stream);
+TEST_F(CdcPgStreamed, ARolledBackSavepointLeavesOutExactlyItsChanges) {
+  ASSERT_NO_FATAL_FAILURE(Open("savepoint"));
 
   // Each savepoint's changes pass 64 kB, so they are streamed before its fate is known; s2 is
   // released into s1 and goes with it when s1 rolls back.
@@ -368,25 +367,25 @@ TEST(CdcPgStream, ARolledBackSavepointInsideAStreamedTransactionLeavesOutExactly
            "'2024-01-01 00:00:00+00', NULL FROM generate_series(" + std::to_string(from) + ", " +
            std::to_string(to) + ") g;\n";
   };
-  ExecOrDie(source, "BEGIN;\n" + rows(1, 2000, "a") + "SAVEPOINT s1;\n" + rows(2001, 4000, "b") +
-                        "UPDATE items SET t = 'rolled back' WHERE id <= 10;\n"
-                        "SAVEPOINT s2;\n"
-                        "DELETE FROM items WHERE id BETWEEN 11 AND 20;\n" +
-                        rows(4001, 5000, "x") +
-                        "RELEASE SAVEPOINT s2;\n"
-                        "ROLLBACK TO SAVEPOINT s1;\n"
-                        "SAVEPOINT s3;\n"
-                        "UPDATE items SET t = 'kept' WHERE id <= 5;\n" +
-                        rows(5001, 6000, "c") +
-                        "RELEASE SAVEPOINT s3;\n"
-                        "COMMIT");
+  ExecOrDie(source_, "BEGIN;\n" + rows(1, 2000, "a") + "SAVEPOINT s1;\n" + rows(2001, 4000, "b") +
+                         "UPDATE items SET t = 'rolled back' WHERE id <= 10;\n"
+                         "SAVEPOINT s2;\n"
+                         "DELETE FROM items WHERE id BETWEEN 11 AND 20;\n" +
+                         rows(4001, 5000, "x") +
+                         "RELEASE SAVEPOINT s2;\n"
+                         "ROLLBACK TO SAVEPOINT s1;\n"
+                         "SAVEPOINT s3;\n"
+                         "UPDATE items SET t = 'kept' WHERE id <= 5;\n" +
+                         rows(5001, 6000, "c") +
+                         "RELEASE SAVEPOINT s3;\n"
+                         "COMMIT");
 
-  auto txns = ReadTxns(*stream, 1);
+  auto txns = ReadTxns(*stream_, 1);
   ASSERT_EQ(txns.size(), 1u);
   EXPECT_EQ(txns[0].changes.size(), 2000u + 5u + 1000u);
-  ApplyAll(applier, txns);
-  EXPECT_EQ(CompareTables(source, target, ItemsCompare()), "");
-  EXPECT_EQ(StreamedTxns(source, slot, *stream, 1), "1");
+  ApplyAll(*applier_, txns);
+  EXPECT_EQ(CompareTables(source_, target_, ItemsCompare()), "");
+  EXPECT_EQ(StreamedTxns(source_, slot_, *stream_, 1), "1");
 }
 
 TEST(CdcPgStream, AColumnWithNoSourceColumnIsUnsupported) {
