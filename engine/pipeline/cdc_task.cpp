@@ -190,12 +190,18 @@ std::optional<size_t> FindPlan(const std::vector<TablePlan>& plans, const contro
   return std::nullopt;
 }
 
+// Where a reload read its table: the table's changes up to `position` are in the reloaded rows;
+// PostgreSQL: `snapshot_xids`, the transactions its snapshot saw (pg_snapshot_xids.h).
+struct Reloaded {
+  std::string position;
+  std::string snapshot_xids;
+};
+
 // Loads one table again under a snapshot whose source position is known (PostgreSQL: a
-// temporary slot's exported snapshot; MySQL: consistent snapshots at one binlog position) and
-// returns that position: the table's changes up to it are in the reloaded rows.
-Result<std::string> ReloadTable(const config::TaskConfig& task, const TablePlan& plan,
-                                const std::string& state_dir, state::StateStore& store,
-                                std::stop_token stop) {
+// temporary slot's exported snapshot; MySQL: consistent snapshots at one binlog position).
+Result<Reloaded> ReloadTable(const config::TaskConfig& task, const TablePlan& plan,
+                             const std::string& state_dir, state::StateStore& store,
+                             std::stop_token stop) {
   SY_LOG(kInfo, Component::kTaskManager,
          "reloading " << plan.SourceName() << "; change capture waits until it is loaded");
   FullLoad::Handoff handoff;
@@ -209,6 +215,8 @@ Result<std::string> ReloadTable(const config::TaskConfig& task, const TablePlan&
     handoff.position = created.slot.consistent_point.ToString();
     slot = std::move(created);
   }
+  Reloaded reloaded;
+  reloaded.snapshot_xids = handoff.pg_snapshot_xids;
   FullLoad load(task, {plan}, store, state_dir, FullLoad::Mode::kReload);
   load.SetHandoff(std::move(handoff));
   FullLoadResult result = load.Run(stop);
@@ -221,7 +229,8 @@ Result<std::string> ReloadTable(const config::TaskConfig& task, const TablePlan&
   SY_LOG(kInfo, Component::kTaskManager,
          plan.SourceName() << " reloaded at " << load.handoff_position()
                            << "; applying its changes from there");
-  return load.handoff_position();
+  reloaded.position = load.handoff_position();
+  return reloaded;
 }
 
 // Retry (apply the recorded statement again, out of order: the operator's call) or resolve.
@@ -684,25 +693,23 @@ Status RunSessionBody(const config::TaskConfig& task, std::vector<TablePlan>& pl
               config::TargetTablePrepMode::kDropAndCreate;
         }
         // Meanwhile the held reader keeps the source alive (a reload can take long).
-        Result<std::string> position =
+        Result<Reloaded> reloaded =
             ReloadTable(reload_task, plans[*table], options.state_dir, store, stop);
-        if (!position.ok()) {
-          if (position.status().code() == StatusCode::kConnectionError) return position.status();
-          SY_LOG(kError, Component::kTaskManager, position.status().ToString());
+        if (!reloaded.ok()) {
+          if (reloaded.status().code() == StatusCode::kConnectionError) return reloaded.status();
+          SY_LOG(kError, Component::kTaskManager, reloaded.status().ToString());
           applier.Suspend(*table);
           options.active[*table] = false;
           continue;
         }
-        options.loaded_at[*table] = *position;
-        auto snapshot =
-            store.GetSnapshotXids(plans[*table].source.schema, plans[*table].source.name);
-        options.loaded_snapshot[*table] = snapshot.ok() ? *snapshot : "";
+        options.loaded_at[*table] = reloaded->position;
+        options.loaded_snapshot[*table] = reloaded->snapshot_xids;
         options.active[*table] = true;
         options.recreate[*table] = false;
         // The load dropped the table's recorded shapes; its plan is the new base.
         SY_RETURN_IF_ERROR(cdc::RecordShape(store, "", plans[*table]));
         SY_RETURN_IF_ERROR(source->PlansChanged());
-        filter.SetLoadedAt(*table, *position);
+        filter.SetLoadedAt(*table, reloaded->position);
         applier.Resume(*table);
         continue;
       }

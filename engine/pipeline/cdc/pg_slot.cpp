@@ -93,8 +93,8 @@ Result<SnapshotSlot> CreateSnapshotSlot(const config::TaskConfig& task, const st
   SY_ASSIGN_OR_RETURN(auto reader, PgConnection::Open(task.source.ToConnectionParams()));
   SY_RETURN_IF_ERROR(
       reader->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; "
-                      "SET TRANSACTION SNAPSHOT '" +
-                      out.slot.snapshot_name + "'"));
+                      "SET TRANSACTION SNAPSHOT " +
+                      reader->QuoteLiteral(out.slot.snapshot_name)));
   SY_ASSIGN_OR_RETURN(auto rows, reader->Query("SELECT pg_current_snapshot()::text"));
   if (rows.empty() || !rows[0][0]) {
     return Status::DatabaseError("reading the transactions of snapshot " + out.slot.snapshot_name +
